@@ -1,0 +1,117 @@
+"""The Dash app: `create_app(config)`, `serve(...)`, and a lazy `server` for gunicorn.
+
+gunicorn -w 4 'dashboards.app:server'      # config from $FILMBUZZ_CONFIG (default filmbuzz.toml)
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from pathlib import Path
+from typing import Any
+
+import dash
+from dash import dcc, html
+from flask import Flask
+
+from dashboards.data import CONFIG_KEY, CONFIG_PATH_KEY
+from dashboards.figures import FONT, INK
+from pipeline.config import Config, load_config
+
+PAGES_FOLDER = Path(__file__).resolve().with_name("pages")
+CONFIG_ENV = "FILMBUZZ_CONFIG"
+
+_INDEX = """<!DOCTYPE html>
+<html lang="en">
+<head>
+{%metas%}
+<title>{%title%}</title>
+{%favicon%}
+{%css%}
+<style>
+  body { margin: 0; background: #f6f7f9; font-family: FONT; color: INK; }
+  .film-card > div { transition: box-shadow .15s ease, border-color .15s ease; }
+  .film-card:hover > div { border-color: #bac8ff; box-shadow: 0 4px 12px rgba(16, 24, 40, .08); }
+  .post-link:hover { text-decoration: underline !important; }
+</style>
+</head>
+<body>
+{%app_entry%}
+<footer>{%config%}{%scripts%}{%renderer%}</footer>
+</body>
+</html>
+""".replace("FONT", FONT).replace("INK", INK)
+
+
+def create_app(config: Config) -> dash.Dash:
+    """A Dash app for `config`; pages reach the config with `dashboards.data.current_config()`."""
+    app = dash.Dash(
+        # The package's name, so Dash loads the pages as `dashboards.pages.<page>`.
+        "dashboards",
+        use_pages=True,
+        pages_folder=str(PAGES_FOLDER),
+        title="filmbuzz",
+        update_title="",
+        # Page components exist only while their page is shown.
+        suppress_callback_exceptions=True,
+        index_string=_INDEX,
+    )
+    app.server.config[CONFIG_KEY] = config
+    app.server.config[CONFIG_PATH_KEY] = str(config.path)
+    app.layout = _shell(config)
+    return app
+
+
+def serve(config: Config, host: str = "127.0.0.1", port: int = 8050, debug: bool = False) -> None:
+    create_app(config).run(host=host, port=port, debug=debug)
+
+
+def _shell(config: Config) -> html.Div:
+    links = [_nav_link(film.title, f"/film/{film.slug}") for film in config.films]
+    bar = html.Header(
+        html.Nav(
+            [
+                dcc.Link(
+                    "filmbuzz",
+                    href="/",
+                    style={
+                        "fontWeight": 700,
+                        "fontSize": "18px",
+                        "color": "white",
+                        "textDecoration": "none",
+                    },
+                ),
+                html.Div(links, style={"display": "flex", "gap": "18px", "flexWrap": "wrap"}),
+            ],
+            style={
+                "maxWidth": "1240px",
+                "margin": "0 auto",
+                "padding": "14px 24px",
+                "display": "flex",
+                "alignItems": "center",
+                "gap": "32px",
+            },
+        ),
+        style={"background": "#1b2b4b"},
+    )
+    return html.Div([bar, dash.page_container])
+
+
+def _nav_link(label: str, href: str) -> dcc.Link:
+    return dcc.Link(label, href=href, style={"color": "#dbe4ff", "textDecoration": "none"})
+
+
+@functools.cache
+def _lazy_server() -> Flask:
+    config = load_config(os.environ.get(CONFIG_ENV, "filmbuzz.toml"))
+    return create_app(config).server  # type: ignore[no-any-return]
+
+
+def __getattr__(name: str) -> Any:
+    # `gunicorn dashboards.app:server` reads the attribute; the config is loaded only then.
+    if name == "server":
+        return _lazy_server()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+__all__ = ["CONFIG_ENV", "PAGES_FOLDER", "create_app", "serve"]

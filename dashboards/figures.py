@@ -1,0 +1,360 @@
+"""Pure figure functions: data frames (and the film's config) in, a plotly Figure out.
+
+Used by the Dash pages and by the static HTML report, so both always show the same charts.
+"""
+
+from __future__ import annotations
+
+import html
+import zlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from pipeline.config import Film, FilmEvent
+
+NO_POSTS = "No posts in this range"
+FONT = "Inter, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
+INK, MUTED, GRID = "#1f2933", "#6b7280", "#e5e7eb"
+ACCENT = "#3b5bdb"
+# Lighter than the event colours, so event lines stay visible over the bars.
+VOLUME = "#8fa9d6"
+OTHER = "#cbd5e1"
+
+SENTIMENT_COLORS = {"pos": "#2f9e44", "neu": "#adb5bd", "neg": "#e03131"}
+SENTIMENT_NAMES = {"pos": "Positive", "neu": "Neutral", "neg": "Negative"}
+SOURCE_COLORS = {
+    "mastodon": "#6364ff",
+    "letterboxd": "#f08c00",
+    "wikipedia": "#495057",
+    "feeds": "#1c7ed6",
+}
+EVENT_COLORS = {
+    "festival": "#7048e8",
+    "trailer": "#0c8599",
+    "release": "#e8590c",
+    "award": "#c2a000",
+    "other": "#868e96",
+}
+_PALETTE = ("#1098ad", "#d6336c", "#5c940d", "#ae3ec9", "#f59f00", "#4263eb", "#37b24d")
+LANGUAGES = {
+    "en": "English",
+    "fr": "French",
+    "es": "Spanish",
+    "pt": "Portuguese",
+    "de": "German",
+    "it": "Italian",
+    "ja": "Japanese",
+    "ko": "Korean",
+    "zh": "Chinese",
+    "nl": "Dutch",
+    "und": "Unknown",
+}
+
+
+@dataclass(frozen=True)
+class Marker:
+    """A dated vertical line on the mentions chart: a film event or a release."""
+
+    day: date
+    kind: str
+    label: str
+    detail: str
+    dash: str = "solid"
+
+
+def source_color(source: str) -> str:
+    # crc32, not hash(): colours must match across processes and gunicorn workers.
+    fallback = _PALETTE[zlib.crc32(source.encode("utf-8")) % len(_PALETTE)]
+    return SOURCE_COLORS.get(source, fallback)
+
+
+def language_name(code: str) -> str:
+    return LANGUAGES.get(code, code.upper())
+
+
+def empty_figure(title: str) -> go.Figure:
+    fig = _base(title)
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
+    fig.add_annotation(
+        text=NO_POSTS,
+        x=0.5,
+        y=0.5,
+        xref="paper",
+        yref="paper",
+        showarrow=False,
+        font={"size": 14, "color": MUTED},
+    )
+    return fig
+
+
+def mentions_figure(
+    volume: pd.DataFrame, film: Film, window: tuple[date, date] | None = None
+) -> go.Figure:
+    """Posts per day (columns period, posts) with the film's events and releases marked."""
+    title = "Mentions per day"
+    if volume.empty or not int(volume["posts"].sum()):
+        return empty_figure(title)
+    days = pd.to_datetime(volume["period"])
+    lo, hi = window or (days.min().date(), days.max().date())
+    fig = _base(title, height=360)
+    fig.add_bar(
+        x=days,
+        y=volume["posts"],
+        name="Posts",
+        marker={"color": VOLUME},
+        hovertemplate="%{x|%a %d %b %Y}<br>%{y} posts<extra></extra>",
+    )
+    _add_markers(fig, markers(film, lo, hi), lo, hi)
+    fig.update_xaxes(range=[lo - timedelta(days=1), hi + timedelta(days=1)], type="date")
+    fig.update_yaxes(title_text="Posts", rangemode="tozero")
+    return fig
+
+
+def markers(film: Film, lo: date, hi: date) -> list[Marker]:
+    """The film's events and releases between lo and hi; a release that is also an event, once."""
+    found = [
+        Marker(e.date, e.kind, e.label, _event_detail(e)) for e in film.events if lo <= e.date <= hi
+    ]
+    release_days = {m.day for m in found if m.kind == "release"}
+    for release in film.releases:
+        if lo <= release.date <= hi and release.date not in release_days:
+            label = f"{release.country} {release.kind} release"
+            detail = f"{release.date.isoformat()} · {label}"
+            found.append(Marker(release.date, "release", label, detail, dash="dot"))
+    return sorted(found, key=lambda m: (m.day, m.label))
+
+
+def sentiment_figure(sentiment: pd.DataFrame, window: str = "7D") -> go.Figure:
+    """Stacked positive/neutral/negative bars per period; below, the net score over `window`."""
+    title = "Sentiment over time"
+    if sentiment.empty or not int(sentiment["posts"].sum()):
+        return empty_figure(title)
+    days = pd.to_datetime(sentiment["period"])
+    fig = _base(title, height=400)
+    fig.set_subplots(
+        rows=2, cols=1, shared_xaxes=True, row_heights=[0.72, 0.28], vertical_spacing=0.06
+    )
+    _style_axes(fig)
+    for label in ("pos", "neu", "neg"):
+        fig.add_bar(
+            x=days,
+            y=sentiment[label],
+            name=SENTIMENT_NAMES[label],
+            marker={"color": SENTIMENT_COLORS[label]},
+            hovertemplate=f"{SENTIMENT_NAMES[label]}: %{{y}}<extra></extra>",
+            row=1,
+            col=1,
+        )
+    fig.add_scatter(
+        x=days,
+        y=rolling_net(sentiment, window),
+        name=f"Net ({window.replace('D', '-day')})",
+        mode="lines",
+        line={"color": INK, "width": 2},
+        hovertemplate="Net: %{y:+.0%}<extra></extra>",
+        row=2,
+        col=1,
+    )
+    fig.update_layout(
+        barmode="stack",
+        showlegend=True,
+        hovermode="x unified",
+        legend={
+            "orientation": "h",
+            "traceorder": "normal",
+            "x": 1,
+            "xanchor": "right",
+            "y": 1.02,
+            "yanchor": "bottom",
+        },
+    )
+    fig.update_yaxes(title_text="Posts", rangemode="tozero", row=1, col=1)
+    fig.update_yaxes(
+        title_text="Net",
+        range=[-1.05, 1.05],
+        tickvals=[-1, 0, 1],
+        ticktext=["−100%", "0", "+100%"],
+        row=2,
+        col=1,
+    )
+    fig.update_yaxes(zeroline=True, zerolinecolor="#ced4da", row=2, col=1)
+    return fig
+
+
+def rolling_net(sentiment: pd.DataFrame, window: str = "7D", min_posts: int = 5) -> pd.Series:
+    """(positive - negative) / posts over a trailing time window, so quiet days do not swing it.
+
+    Windows with fewer than `min_posts` posts give no value: two posts are not a trend.
+    """
+    frame = sentiment[["pos", "neg", "posts"]].astype("float64")
+    frame.index = pd.to_datetime(sentiment["period"])
+    sums = frame.rolling(window).sum()
+    net = (sums["pos"] - sums["neg"]) / sums["posts"]
+    return net.where(sums["posts"] >= min_posts).reset_index(drop=True)
+
+
+def source_figure(sources: pd.DataFrame) -> go.Figure:
+    """Share of posts by source (columns source, posts)."""
+    labels = sources["source"].astype(str).tolist()
+    return _share_bars(
+        "Share by source", labels, sources["posts"], [source_color(s) for s in labels]
+    )
+
+
+def language_figure(languages: pd.DataFrame, top: int = 8) -> go.Figure:
+    """Share of posts by language (columns lang, posts); beyond `top`, grouped as Other."""
+    ranked = languages.sort_values("posts", ascending=False)
+    labels = [language_name(str(code)) for code in ranked["lang"].head(top)]
+    values = ranked["posts"].head(top).tolist()
+    rest = int(ranked["posts"].iloc[top:].sum())
+    if rest:
+        labels, values = [*labels, "Other"], [*values, rest]
+    colors = [OTHER if label == "Other" else "#0c8599" for label in labels]
+    return _share_bars("Share by language", labels, pd.Series(values), colors)
+
+
+def voice_figure(
+    voice: pd.DataFrame, films: Sequence[Film], highlight: str | None = None
+) -> go.Figure:
+    """Share of voice across films (columns film, posts); `highlight` one film's bar."""
+    titles = {film.slug: film.title for film in films}
+    slugs = voice["film"].astype(str).tolist()
+    colors = [ACCENT if highlight in (None, slug) else OTHER for slug in slugs]
+    labels = [titles.get(slug, slug) for slug in slugs]
+    return _share_bars("Share of voice", labels, voice["posts"], colors)
+
+
+def _share_bars(title: str, labels: list[str], posts: pd.Series, colors: list[str]) -> go.Figure:
+    total = int(posts.sum()) if len(posts) else 0
+    if not total:
+        return empty_figure(title)
+    values = [int(v) for v in posts]
+    shares = [v / total for v in values]
+    fig = _base(title, height=320)
+    fig.add_bar(
+        x=shares,
+        y=[_plotly_text(label) for label in labels],
+        orientation="h",
+        marker={"color": colors},
+        text=[f"{s:.0%} · {v:,}" for s, v in zip(shares, values, strict=True)],
+        textposition="outside",
+        cliponaxis=False,
+        customdata=values,
+        hovertemplate="%{y}: %{x:.1%} (%{customdata:,} posts)<extra></extra>",
+    )
+    fig.update_xaxes(visible=False, range=[0, max(shares) * 1.3])
+    fig.update_yaxes(
+        autorange="reversed", showgrid=False, ticks="", ticksuffix="  ", automargin=True
+    )
+    # A fixed height keeps side-by-side cards aligned; a wider gap keeps few bars from bloating.
+    fig.update_layout(
+        margin={"l": 12, "r": 16, "t": 48, "b": 12}, bargap=0.5 if len(labels) < 5 else 0.3
+    )
+    return fig
+
+
+def _base(title: str, height: int = 320) -> go.Figure:
+    fig = go.Figure()
+    fig.update_layout(
+        template="plotly_white",
+        title={
+            "text": title,
+            "x": 0.01,
+            "xanchor": "left",
+            "y": 1,
+            "yref": "container",
+            "yanchor": "top",
+            "pad": {"t": 14},
+            "font": {"size": 15, "color": INK},
+        },
+        font={"family": FONT, "size": 12, "color": INK},
+        height=height,
+        margin={"l": 56, "r": 56, "t": 56, "b": 40},
+        showlegend=False,
+        bargap=0.2,
+        paper_bgcolor="white",
+        plot_bgcolor="white",
+        hoverlabel={"font": {"family": FONT}},
+    )
+    _style_axes(fig)
+    return fig
+
+
+def _style_axes(fig: go.Figure) -> None:
+    fig.update_xaxes(showgrid=False, linecolor=GRID)
+    fig.update_yaxes(gridcolor=GRID, zeroline=False)
+
+
+def _add_markers(fig: go.Figure, found: list[Marker], lo: date, hi: date) -> None:
+    rows = _label_rows(found, lo, hi)
+    span = max((hi - lo).days, 1)
+    for marker, row in zip(found, rows, strict=True):
+        _add_marker(fig, marker, row, right=(marker.day - lo).days > 0.75 * span)
+    top = 64 + 18 * (max(rows) + 1) if rows else 56
+    fig.update_layout(margin={"t": top})
+
+
+def _label_rows(found: list[Marker], lo: date, hi: date) -> list[int]:
+    """A row per label so that neighbouring labels do not overlap (at most three rows)."""
+    # Roughly 7 px per character on a ~1100 px wide plot: good enough to keep labels apart.
+    days_per_char = max((hi - lo).days, 1) * 7 / 1100
+    ends: list[float] = []
+    rows = []
+    for marker in found:
+        start = float((marker.day - lo).days)
+        row = next((i for i, end in enumerate(ends) if end < start), min(len(ends), 2))
+        end = start + (len(_short(marker.label)) + 2) * days_per_char
+        if row == len(ends):
+            ends.append(end)
+        else:
+            ends[row] = end
+        rows.append(row)
+    return rows
+
+
+def _add_marker(fig: go.Figure, marker: Marker, row: int, right: bool) -> None:
+    color = EVENT_COLORS.get(marker.kind, EVENT_COLORS["other"])
+    fig.add_shape(
+        type="line",
+        xref="x",
+        yref="paper",
+        x0=marker.day,
+        x1=marker.day,
+        y0=0,
+        y1=1,
+        line={"color": color, "width": 2, "dash": marker.dash},
+        layer="above",
+        name=marker.kind,
+    )
+    fig.add_annotation(
+        x=marker.day,
+        y=1,
+        xref="x",
+        yref="paper",
+        yshift=4 + 18 * row,
+        text=_plotly_text(_short(marker.label)),
+        hovertext=_plotly_text(marker.detail),
+        showarrow=False,
+        xanchor="right" if right else "left",
+        yanchor="bottom",
+        font={"size": 11, "color": color},
+    )
+
+
+def _event_detail(event: FilmEvent) -> str:
+    where = f" ({event.country})" if event.country else ""
+    return f"{event.date.isoformat()} · {event.kind.capitalize()} · {event.label}{where}"
+
+
+def _plotly_text(text: str) -> str:
+    # Plotly renders a little HTML (<a href>, <b>…) in labels; labels from data stay literal.
+    return html.escape(text, quote=False)
+
+
+def _short(text: str, limit: int = 32) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"

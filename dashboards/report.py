@@ -1,0 +1,184 @@
+"""A self-contained static HTML report for one film, from the same figures as the dashboard."""
+
+from __future__ import annotations
+
+import html
+import os
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.offline import get_plotlyjs
+
+from dashboards import components, figures
+from dashboards.data import FilmView, film_filter, film_view
+from pipeline.config import Config, Film
+from pipeline.stores import Store
+
+_CSS = (
+    """
+/* Fixed grid tracks: each chart's inline script sizes it while the page is still parsing. */
+body { margin: 0; background: #f6f7f9; color: INK; font-family: FONT; }
+main { max-width: 1100px; margin: 0 auto; padding: 32px 24px 48px; }
+h1 { margin: 0 0 4px; font-size: 28px; }
+.muted { color: MUTED; }
+.grid { display: grid; gap: 16px; margin: 16px 0; }
+.kpis { grid-template-columns: repeat(3, 1fr); }
+.charts-3 { grid-template-columns: repeat(3, 1fr); }
+@media (max-width: 900px) { .kpis, .charts-3 { grid-template-columns: 1fr; } }
+.card { background: white; border: 1px solid #e5e7eb; border-radius: 10px; padding: 16px 18px;
+        min-width: 0; }
+.kpi-label { font-size: 12px; text-transform: uppercase; letter-spacing: .06em; color: MUTED; }
+.kpi-value { font-size: 30px; font-weight: 650; margin-top: 6px; }
+.posts { list-style: none; padding: 0; margin: 0; }
+.posts li { padding: 12px 0; border-top: 1px solid #e5e7eb; }
+.post-meta, .post-foot { font-size: 13px; color: MUTED; }
+.post-text { margin: 6px 0; white-space: pre-line; overflow-wrap: anywhere; line-height: 1.45; }
+a { color: #3b5bdb; text-decoration: none; }
+""".replace("INK", figures.INK)
+    .replace("MUTED", figures.MUTED)
+    .replace("FONT", figures.FONT)
+)
+
+
+def write_report(config: Config, store: Store, film_slug: str, out_path: str | Path) -> Path:
+    """Write the report for `film_slug` over all its data; the file appears whole or not at all."""
+    film = config.film(film_slug)
+    view = film_view(store, config, film_filter(config, film.slug))
+    return _write_atomically(Path(out_path), render_report(config, film, view))
+
+
+def render_report(config: Config, film: Film, view: FilmView) -> str:
+    charts = [
+        ("mentions", figures.mentions_figure(view.volume, film)),
+        ("sentiment", figures.sentiment_figure(view.sentiment)),
+        ("sources", figures.source_figure(view.sources)),
+        ("languages", figures.language_figure(view.languages)),
+        ("voice", figures.voice_figure(view.voice, config.films, highlight=film.slug)),
+    ]
+    parts = {name: _chart(name, figure) for name, figure in charts}
+    timezone = config.project.timezone
+    title = html.escape(f"{film.title} ({film.year}) · filmbuzz report")
+    return f"""<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{title}</title>
+<style>{_CSS}</style>
+<script>{get_plotlyjs()}</script>
+</head>
+<body>
+<main>
+{_heading(config, film, view)}
+{_kpis(view)}
+<div class="card">{parts["mentions"]}</div>
+<div class="card" style="margin-top:16px">{parts["sentiment"]}</div>
+<div class="grid charts-3">
+<div class="card">{parts["sources"]}</div>
+<div class="card">{parts["languages"]}</div>
+<div class="card">{parts["voice"]}</div>
+</div>
+{_top_posts(view.top_posts, timezone)}
+</main>
+</body>
+</html>
+"""
+
+
+def _heading(config: Config, film: Film, view: FilmView) -> str:
+    days = pd.to_datetime(view.volume["period"])
+    span = f"{days.min():%Y-%m-%d} to {days.max():%Y-%m-%d}" if len(days) else "no posts yet"
+    made = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    facts = " · ".join([str(film.year), *film.genres])
+    return (
+        f"<h1>{html.escape(film.title)}</h1>"
+        f'<div class="muted">{html.escape(facts)}</div>'
+        f'<div class="muted">{html.escape(config.project.name)} · posts from {span} '
+        f"(days in {html.escape(config.project.timezone)}) · generated {made}</div>"
+    )
+
+
+def _kpis(view: FilmView) -> str:
+    days = f"on {len(view.volume):,} days with posts"
+    cards = [
+        _kpi("Mentions", components.count(view.mentions), days),
+        _kpi(
+            "Net sentiment",
+            components.signed_percent(view.net),
+            "positive minus negative share",
+            components.net_color(view.net),
+        ),
+        _kpi("Share of voice", components.percent(view.share), "of posts about tracked films"),
+    ]
+    return '<div class="grid kpis">' + "".join(cards) + "</div>"
+
+
+def _kpi(label: str, value: str, note: str, color: str = figures.INK) -> str:
+    return (
+        f'<div class="card"><div class="kpi-label">{html.escape(label)}</div>'
+        f'<div class="kpi-value" style="color:{color}">{html.escape(value)}</div>'
+        f'<div class="muted">{html.escape(note)}</div></div>'
+    )
+
+
+def _chart(name: str, figure: go.Figure) -> str:
+    return figure.to_html(
+        full_html=False,
+        include_plotlyjs=False,
+        div_id=f"chart-{name}",
+        config={"displaylogo": False, "responsive": True},
+    )
+
+
+def _top_posts(frame: pd.DataFrame, timezone: str) -> str:
+    items = "".join(_post(row, timezone) for row in frame.to_dict("records"))
+    body = (
+        f'<ol class="posts">{items}</ol>' if items else f'<p class="muted">{figures.NO_POSTS}</p>'
+    )
+    return f'<div class="card" style="margin-top:16px"><h3>Top posts</h3>{body}</div>'
+
+
+def _post(row: dict[str, object], timezone: str) -> str:
+    label = figures.SENTIMENT_NAMES.get(components.plain(row.get("sentiment_label")), "")
+    when = components.format_when(row.get("published_at"), timezone)
+    meta = " · ".join(part for part in (components.plain(row.get("source")), when, label) if part)
+    title = components.plain(row.get("title"))
+    author = components.plain(row.get("author"))
+    text = components.shorten(components.plain(row.get("text")))
+    return (
+        f'<li><div class="post-meta">{html.escape(meta)}</div>'
+        + (f"<strong>{html.escape(title)}</strong>" if title else "")
+        + f'<p class="post-text">{html.escape(text)}</p>'
+        + f'<div class="post-foot">{html.escape(f"by {author}" if author else "")} '
+        + f"{_link(row.get('url'))}</div></li>"
+    )
+
+
+def _link(url: object) -> str:
+    href = components.safe_href(url)
+    if not href:
+        return ""
+    return (
+        f'<a href="{html.escape(href, quote=True)}" target="_blank" rel="noopener noreferrer">'
+        "Open original ↗</a>"
+    )
+
+
+def _write_atomically(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        # mkstemp makes the file private; a report is meant to be shared.
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return path

@@ -1,0 +1,157 @@
+"""`buzz_film_mentions`: which tracked films a post names, how, and how sure we are.
+
+Generic titles ("Monster", "Past Lives", "Red Rooms") count only with evidence: the title's
+capitals, quotes, a film hashtag, film words, the film's people, or a source page about the film.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from nlp.components import CONTEXT_FILMS, SOURCE
+from nlp.components.state import JsonState
+from nlp.folding import fold, squash
+from nlp.lexicon import load_lexicon
+
+FILM_PAGE_SOURCES = frozenset({"letterboxd", "wikipedia", "youtube"})
+ABOUT_THRESHOLD = 0.5
+_QUOTES = "\"'“”‘’«»*_"
+
+
+@dataclass(frozen=True)
+class Name:
+    film: str
+    text: str
+    kind: str  # title | alt_title | alias | hashtag | person
+    generic: bool
+
+
+def is_generic(name: str) -> bool:
+    """Short titles made of plain words can mean something else ('monster', 'past lives')."""
+    words = name.split()
+    return len(words) <= 2 and name.isascii() and all(w.isalpha() for w in words) and len(squash(name)) <= 10
+
+
+def is_generic_hashtag(tag: str) -> bool:
+    """'#Monster' could be anything; '#RedRooms' (two words run together) is a film tag."""
+    return len(re.findall(r"[A-Z][a-z]*", tag)) <= 1 and tag.isascii() and tag.isalpha() and len(tag) <= 8
+
+
+def names_of(film: dict[str, Any]) -> list[Name]:
+    slug = film["slug"]
+    names = [Name(slug, film["title"], "title", is_generic(film["title"]))]
+    names += [Name(slug, t, "alt_title", is_generic(t)) for t in film.get("titles", [])]
+    for alias in film.get("aliases", []):
+        if alias.startswith("#"):
+            names.append(Name(slug, alias[1:], "hashtag", is_generic_hashtag(alias[1:])))
+        else:
+            names.append(Name(slug, alias, "alias", is_generic(alias)))
+    names += [Name(slug, p, "person", False) for p in film.get("people", [])]
+    return names
+
+
+class FilmMentions(JsonState):
+    """Finds mentions on folded text and scores each with its evidence."""
+
+    def __init__(self, films: Iterable[dict[str, Any]] = ()) -> None:
+        self.set_films(films)
+
+    def set_films(self, films: Iterable[dict[str, Any]]) -> None:
+        self.films = [dict(f) for f in films]
+        self.names = [n for f in self.films for n in names_of(f)]
+        self.hashtags = {squash(n.text): n for n in self.names if n.kind != "person"}
+        phrases = {fold(n.text): n for n in self.names}
+        body = "|".join(re.escape(p) for p in sorted(phrases, key=len, reverse=True))
+        self.by_phrase = phrases
+        self.pattern = re.compile(rf"(?<![\w#])(?:{body})(?!\w)") if body else None
+
+    def initialize(self, get_examples: Callable[[], Any] | None = None, *, nlp: Language | None = None, films: list[dict[str, Any]] | None = None) -> None:
+        if films is not None:
+            self.set_films(films)
+
+    def __call__(self, doc: Doc) -> Doc:
+        text, folded = doc.text, fold(doc.text)
+        context = set(doc.user_data.get(CONTEXT_FILMS, ()))
+        from_film_page = doc.user_data.get(SOURCE) in FILM_PAGE_SOURCES
+        lex = load_lexicon(doc._.buzz_lang or doc.lang_)
+        film_talk = bool(lex.film_words and lex.film_words.search(folded))
+        found = self._hashtags(text) + self._phrases(text, folded)
+        people = {m["film"] for m in found if m["kind"] == "person"}
+        for mention in found:
+            mention["confidence"] = round(self._confidence(mention, text, context, people, film_talk), 3)
+        doc._.buzz_mentions = found
+        about = {m["film"] for m in found if m["confidence"] >= ABOUT_THRESHOLD}
+        if from_film_page:
+            about |= context
+        doc._.buzz_about = [f["slug"] for f in self.films if f["slug"] in about]
+        return doc
+
+    def _hashtags(self, text: str) -> list[dict[str, Any]]:
+        found = []
+        for match in re.finditer(r"#(\w+)", text):
+            name = self.hashtags.get(squash(match.group(1)))
+            if name:
+                found.append(_mention(name, match.start(), match.end(), text, "hashtag"))
+        return found
+
+    def _phrases(self, text: str, folded: str) -> list[dict[str, Any]]:
+        if self.pattern is None:
+            return []
+        return [
+            _mention(self.by_phrase[m.group()], m.start(), m.end(), text, self.by_phrase[m.group()].kind)
+            for m in self.pattern.finditer(folded)
+        ]
+
+    def _confidence(self, mention: dict[str, Any], text: str, context: set[str], people: set[str], film_talk: bool) -> float:
+        film, generic = mention["film"], mention.pop("generic")
+        if mention["kind"] == "person":
+            return 0.6
+        if not generic:
+            return 0.9 + (0.05 if film in context else 0.0)
+        score = 0.35 if mention["kind"] == "hashtag" else 0.3
+        start, end = mention["start"], mention["end"]
+        if mention["kind"] != "hashtag" and _title_cased(text, start, end):
+            score += 0.2
+        if _quoted(text, start, end):
+            score += 0.25
+        score += 0.2 if film_talk else 0.0
+        score += 0.2 if film in people else 0.0
+        score += 0.15 if film in context else 0.0
+        return min(score, 0.95)
+
+    def state(self) -> Any:
+        return {"films": self.films}
+
+    def load_state(self, state: Any) -> None:
+        self.set_films(state["films"])
+
+
+def _mention(name: Name, start: int, end: int, text: str, kind: str) -> dict[str, Any]:
+    return {"film": name.film, "text": text[start:end], "start": start, "end": end, "kind": kind, "generic": name.generic}
+
+
+def _title_cased(text: str, start: int, end: int) -> bool:
+    words = text[start:end].split()
+    at_sentence_start = not text[:start].strip() or text[:start].rstrip()[-1:] in ".!?\n"
+    return all(w[:1].isupper() for w in words) and not (at_sentence_start and len(words) == 1) and not text[start:end].isupper()
+
+
+def _quoted(text: str, start: int, end: int) -> bool:
+    return text[start - 1 : start] in _QUOTES and text[end : end + 1] in _QUOTES if start else False
+
+
+@Language.factory(
+    "buzz_film_mentions",
+    assigns=["doc._.buzz_mentions", "doc._.buzz_about"],
+    default_config={},
+)
+def make_film_mentions(nlp: Language, name: str) -> FilmMentions:
+    return FilmMentions()
+
+

@@ -1,0 +1,91 @@
+"""Per-language lexicons (sentiment words, negators, intents, aspects…) compiled for fast matching.
+
+All matching runs on folded text (see `nlp.folding`), whose offsets equal the original's.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+from nlp.errors import LexiconError
+from nlp.folding import fold
+
+LEXICON_DIR = Path(str(files("nlp") / "lexicons"))
+LANGUAGES = ("en", "fr", "pt", "es")
+_REQUIRED = ("positive", "negative", "negators", "intensifiers", "contrast", "intents", "aspects")
+
+
+def phrase_pattern(phrases: Any) -> re.Pattern[str] | None:
+    """One regex for many phrases, longest first, matched on word boundaries."""
+    folded = sorted({fold(p).strip() for p in phrases if p and p.strip()}, key=len, reverse=True)
+    if not folded:
+        return None
+    body = "|".join(re.escape(p) for p in folded)
+    return re.compile(rf"(?<!\w)(?:{body})(?!\w)")
+
+
+@dataclass
+class Lexicon:
+    """One language's lexicon, plus the shared emoji weights."""
+
+    lang: str
+    polarity: dict[str, float]
+    negators: set[str]
+    modifiers: dict[str, float]
+    contrast: set[str]
+    genre_praise: dict[str, set[str]]
+    film_words: re.Pattern[str] | None
+    intents: dict[str, re.Pattern[str]]
+    aspects: dict[str, re.Pattern[str]]
+    emoji: dict[str, float]
+    polarity_pattern: re.Pattern[str] | None = field(init=False)
+    contrast_pattern: re.Pattern[str] | None = field(init=False)
+
+    def __post_init__(self) -> None:
+        praise = {w for words in self.genre_praise.values() for w in words}
+        self.polarity_pattern = phrase_pattern(set(self.polarity) | praise)
+        self.contrast_pattern = phrase_pattern(self.contrast)
+
+    @classmethod
+    def from_dict(cls, lang: str, data: dict[str, Any], common: dict[str, Any]) -> Lexicon:
+        missing = [k for k in _REQUIRED if k not in data]
+        if missing:
+            raise LexiconError(f"lexicon {lang!r}: missing key {missing[0]!r}")
+        polarity = {fold(k): float(v) for k, v in data["positive"].items()}
+        polarity |= {fold(k): -float(v) for k, v in data["negative"].items()}
+        modifiers = {fold(k): float(v) for k, v in data["intensifiers"].items()}
+        modifiers |= {fold(k): float(v) for k, v in data.get("diminishers", {}).items()}
+        return cls(
+            lang=lang,
+            polarity=polarity,
+            negators={fold(n) for n in data["negators"]},
+            modifiers=modifiers,
+            contrast={fold(c) for c in data["contrast"]},
+            genre_praise={g: {fold(w) for w in ws} for g, ws in data.get("genre_praise", {}).items()},
+            film_words=phrase_pattern(data.get("film_words", [])),
+            intents={k: p for k, v in data["intents"].items() if (p := phrase_pattern(v))},
+            aspects={k: p for k, v in data["aspects"].items() if (p := phrase_pattern(v))},
+            emoji={k: float(v) for k, v in common.get("emoji", {}).items()},
+        )
+
+
+def read_json(path: Path) -> dict[str, Any]:
+    try:
+        return dict(json.loads(path.read_text(encoding="utf-8")))
+    except FileNotFoundError:
+        raise LexiconError(f"{path}: lexicon file not found") from None
+    except ValueError as exc:
+        raise LexiconError(f"{path}: not valid JSON ({exc})") from None
+
+
+@cache
+def load_lexicon(lang: str, folder: Path = LEXICON_DIR) -> Lexicon:
+    """The bundled lexicon for `lang`, English for languages we have no lexicon for."""
+    lang = lang if lang in LANGUAGES else "en"
+    return Lexicon.from_dict(lang, read_json(folder / f"{lang}.json"), read_json(folder / "common.json"))

@@ -1,0 +1,129 @@
+"""Builds the spaCy pipelines (one tokenizer per language) and analyses posts in batches.
+
+Languages are detected for a whole batch first, then each language's posts go through that
+language's pipeline with `nlp.pipe`, so tokenisation and lexicons fit the text.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from itertools import islice
+from typing import Any
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+
+import nlp.components.cues
+import nlp.components.language
+import nlp.components.mentions
+import nlp.components.sentiment  # noqa: F401 — registers the factories
+from nlp.components import CONTEXT_FILMS, DECLARED_LANG, RATING, SOURCE
+from nlp.components.language import detect
+from pipeline.config import Film
+
+TOKENIZER_LANGUAGES = frozenset({"en", "fr", "pt", "es", "de", "it", "nl"})
+COMPONENTS = ("buzz_language", "sentencizer", "buzz_film_mentions", "buzz_sentiment", "buzz_cues")
+
+
+@dataclass(slots=True)
+class PostInput:
+    """What the analyzer reads of a post; everything but `text` is optional context."""
+
+    text: str
+    lang: str | None = None
+    source: str | None = None
+    films: list[str] = field(default_factory=list)
+    rating: float | None = None
+    title: str | None = None
+
+    @property
+    def full_text(self) -> str:
+        return f"{self.title}\n{self.text}" if self.title and self.title not in self.text else self.text
+
+
+@dataclass(slots=True)
+class Analysis:
+    lang: str
+    mentions: list[dict[str, Any]]
+    about: list[str]
+    sentiment_label: str
+    sentiment_score: float
+    aspects: list[dict[str, Any]]
+    intents: list[str]
+    country: str | None
+
+
+def film_catalogue(films: Iterable[Film]) -> list[dict[str, Any]]:
+    return [f.model_dump(include={"slug", "title", "titles", "aliases", "people", "genres"}) for f in films]
+
+
+def build_pipeline(lang: str, films: Iterable[Film]) -> Language:
+    """A blank tokenizer for `lang` (multi-language for others) with our components, initialised."""
+    pipeline = spacy.blank(lang if lang in TOKENIZER_LANGUAGES else "xx")
+    for name in COMPONENTS:
+        pipeline.add_pipe(name)
+    catalogue = film_catalogue(films)
+    pipeline.get_pipe("buzz_film_mentions").initialize(films=catalogue)  # type: ignore[attr-defined]
+    pipeline.get_pipe("buzz_sentiment").initialize(genres={f["slug"]: f["genres"] for f in catalogue})  # type: ignore[attr-defined]
+    return pipeline
+
+
+class Analyzer:
+    """Analyses posts for a set of films; pipelines are built once per language and reused."""
+
+    def __init__(self, films: Iterable[Film], batch_size: int = 512, n_process: int = 1) -> None:
+        self.films = list(films)
+        self.batch_size = batch_size
+        self.n_process = n_process
+        self._pipelines: dict[str, Language] = {}
+
+    def pipeline(self, lang: str) -> Language:
+        key = lang if lang in TOKENIZER_LANGUAGES else "xx"
+        if key not in self._pipelines:
+            self._pipelines[key] = build_pipeline(key, self.films)
+        return self._pipelines[key]
+
+    def analyze(self, posts: Iterable[PostInput]) -> Iterator[Analysis]:
+        """One Analysis per post, in order; memory stays bounded by the batch size."""
+        iterator = iter(posts)
+        while batch := list(islice(iterator, self.batch_size)):
+            yield from self._analyze_batch(batch)
+
+    def _analyze_batch(self, batch: list[PostInput]) -> list[Analysis]:
+        langs = detect([p.full_text for p in batch], [p.lang for p in batch])
+        groups: dict[str, list[int]] = defaultdict(list)
+        for index, lang in enumerate(langs):
+            groups[lang if lang in TOKENIZER_LANGUAGES else "xx"].append(index)
+        results: list[Analysis | None] = [None] * len(batch)
+        for key, indexes in groups.items():
+            pipeline = self.pipeline(key)
+            docs = [self._doc(pipeline, batch[i], langs[i]) for i in indexes]
+            for index, doc in zip(indexes, pipeline.pipe(docs, batch_size=self.batch_size, n_process=self.n_process), strict=True):
+                results[index] = to_analysis(doc)
+        return [r for r in results if r is not None]
+
+    @staticmethod
+    def _doc(pipeline: Language, post: PostInput, lang: str) -> Doc:
+        doc = pipeline.make_doc(post.full_text)
+        doc._.buzz_lang = lang
+        doc.user_data.update(
+            {DECLARED_LANG: post.lang, CONTEXT_FILMS: list(post.films), SOURCE: post.source, RATING: post.rating}
+        )
+        return doc
+
+
+def to_analysis(doc: Doc) -> Analysis:
+    sentiment = doc._.buzz_sentiment
+    return Analysis(
+        lang=doc._.buzz_lang,
+        mentions=doc._.buzz_mentions,
+        about=doc._.buzz_about,
+        sentiment_label=sentiment["label"],
+        sentiment_score=sentiment["score"],
+        aspects=doc._.buzz_aspects,
+        intents=doc._.buzz_intents,
+        country=doc._.buzz_country,
+    )

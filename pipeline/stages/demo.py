@@ -1,0 +1,63 @@
+"""`filmbuzz demo`: the whole flow against the bundled replay site, offline, in one command."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from crawlers.replay import ReplaySite
+from nlp.pipeline import Analyzer
+from pipeline.config import Config, load_config
+from pipeline.exports import daily, write_csv
+from pipeline.lake import Lake
+from pipeline.stages.crawl import CrawlResult, crawl
+from pipeline.stages.enrich import enrich
+from pipeline.stages.index import IndexResult, index
+from pipeline.stores import open_store
+
+Step = Callable[[str], None]
+
+
+@dataclass
+class DemoResult:
+    config: Config
+    crawl: CrawlResult
+    enriched: int
+    indexed: IndexResult
+    exports: list[Path] = field(default_factory=list)
+    reports: list[Path] = field(default_factory=list)
+
+
+def prepare(example: Path, folder: Path) -> Config:
+    """Copy the example config into the demo folder, so its data lands in `folder/data`."""
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / "filmbuzz.toml"
+    shutil.copyfile(load_config(example).path, target)
+    return load_config(target)
+
+
+def run_demo(example: Path, folder: Path, step: Step = lambda _: None) -> DemoResult:
+    config = prepare(example, folder.resolve())
+    lake = Lake(config.data_dir / "lake")
+    with ReplaySite() as site:
+        step("crawling the replay site")
+        crawled = crawl(config, host_map=site.host_map, fast=True)
+    step("enriching posts")
+    enriched = enrich(lake, Analyzer(config.films))
+    step("indexing into the embedded store")
+    store = open_store(config)
+    try:
+        indexed = index(lake, store, config.data_dir / "state" / "indexed-embedded.json")
+        result = DemoResult(config, crawled, enriched, indexed)
+        step("writing CSV exports and HTML reports")
+        from dashboards.report import write_report
+
+        for film in config.films:
+            frame = daily(store, config, film.slug)
+            result.exports.append(write_csv(frame, folder / "exports" / f"daily-{film.slug}.csv"))
+            result.reports.append(write_report(config, store, film.slug, folder / "reports" / f"{film.slug}.html"))
+    finally:
+        store.close()
+    return result

@@ -1,0 +1,247 @@
+"""The dashboard in a real headless Chromium: charts render, filters work, posts stay inert."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pytest
+
+from dashboards import ids
+from dashboards.app import create_app
+from pipeline.config import Config, parse_config
+from pipeline.records import POST_SCHEMA, author_key, stable_id
+from pipeline.stores.embedded import EmbeddedStore
+
+CHROMIUM = Path("/usr/bin/chromium")
+if not CHROMIUM.exists():
+    pytest.skip(f"{CHROMIUM} is missing; install Debian's chromium to run", allow_module_level=True)
+sync_api = pytest.importorskip("playwright.sync_api", reason="playwright (python) is not installed")
+werkzeug_serving = pytest.importorskip("werkzeug.serving")
+
+pytestmark = pytest.mark.browser
+
+ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+PAYLOAD = "<script>window.__pwned=1</script>"
+SLUG = "red-rooms"
+
+
+def enriched_row(n: int, day: str, source: str = "mastodon", **overrides: Any) -> dict[str, Any]:
+    """A post row as the enrich stage writes it (POST_SCHEMA), about red-rooms by default."""
+    when = datetime.fromisoformat(f"{day}T15:00:00+00:00")
+    film = overrides.pop("film", SLUG)
+    row: dict[str, Any] = {
+        "id": stable_id(source, f"post-{n}"),
+        "source": source,
+        "source_id": f"post-{n}",
+        "url": f"https://{source}.example/posts/{n}",
+        "author": f"user{n}",
+        "author_key": author_key(source, f"user{n}"),
+        "title": None,
+        "text": f"Post {n}: thoughts about the film",
+        "lang": "en",
+        "published_at": when,
+        "collected_at": datetime(2023, 9, 1, tzinfo=UTC),
+        "likes": n,
+        "reposts": 0,
+        "replies": 0,
+        "score": None,
+        "views": None,
+        "rating": None,
+        "parent_id": None,
+        "films": [film],
+        "query": None,
+        "extras": "{}",
+        "detected_lang": "en",
+        "mentions": [],
+        "about": [film],
+        "sentiment_label": ("pos", "neg", "neu")[n % 3],
+        "sentiment_score": 0.5,
+        "aspects": [],
+        "intents": [],
+        "country": None,
+        "enriched_at": datetime(2023, 9, 1, tzinfo=UTC),
+    }
+    row.update(overrides)
+    return row
+
+
+def rows() -> list[dict[str, Any]]:
+    return [
+        enriched_row(1, "2023-07-03"),
+        enriched_row(2, "2023-07-04"),
+        enriched_row(3, "2023-07-04", "letterboxd"),
+        enriched_row(4, "2023-07-06", "letterboxd"),
+        enriched_row(5, "2023-07-09"),
+        enriched_row(6, "2023-07-04", "mastodon", film="monster"),
+        enriched_row(7, "2023-07-06", text=PAYLOAD, url="javascript:alert(1)", likes=500),
+    ]
+
+
+def config_in(folder: Path) -> Config:
+    raw = {
+        "project": {
+            "name": "Browser test",
+            "contact": "test@example.org",
+            "timezone": "America/Montreal",
+        },
+        "store": {"path": str(folder / "data")},
+        "films": [
+            {
+                "slug": SLUG,
+                "title": "Red Rooms",
+                "year": 2023,
+                "events": [{"date": "2023-07-04", "kind": "festival", "label": "Karlovy Vary"}],
+            },
+            {"slug": "monster", "title": "Monster", "year": 2023},
+        ],
+    }
+    return parse_config(raw, folder / "filmbuzz.toml")
+
+
+@dataclass
+class Site:
+    url: str
+    posts: list[dict[str, Any]]
+
+    def about(self, slug: str, sources: tuple[str, ...] = ()) -> list[dict[str, Any]]:
+        return [
+            p for p in self.posts if slug in p["about"] and (not sources or p["source"] in sources)
+        ]
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    config = config_in(tmp_path_factory.mktemp("dashboard"))
+    posts = rows()
+    store = EmbeddedStore(config.data_dir / "store.duckdb")
+    store.write_posts(pa.Table.from_pylist(posts, schema=POST_SCHEMA))
+    store.close()
+    server = werkzeug_serving.make_server("127.0.0.1", 0, create_app(config).server, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield Site(f"http://127.0.0.1:{server.server_port}", posts)
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    with sync_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    tab = context.new_page()
+    tab.set_default_timeout(15_000)
+    yield tab
+    context.close()
+
+
+@pytest.fixture
+def errors(page: Any) -> list[str]:
+    """Console errors and uncaught exceptions of the page, collected as they happen."""
+    seen: list[str] = []
+    page.on(
+        "console", lambda message: seen.append(message.text) if message.type == "error" else None
+    )
+    page.on("pageerror", lambda error: seen.append(str(error)))
+    return seen
+
+
+def open_film(page: Any, site: Site, slug: str = SLUG) -> None:
+    page.goto(f"{site.url}/film/{slug}")
+    page.wait_for_selector(f"#{ids.MENTIONS_GRAPH} .js-plotly-plot .main-svg")
+    page.wait_for_function("document.querySelectorAll('.js-plotly-plot .main-svg').length >= 5")
+
+
+def mentions_bars(page: Any) -> int:
+    return int(page.locator(f"#{ids.MENTIONS_GRAPH} .barlayer .point").count())
+
+
+def kpi(page: Any, index: int) -> str:
+    return str(page.locator(f"#{ids.KPIS} .kpi-value").nth(index).inner_text())
+
+
+def test_film_page_renders_one_bar_per_day_with_posts(
+    page: Any, site: Site, errors: list[str]
+) -> None:
+    open_film(page, site)
+    posts = site.about(SLUG)
+    days = {p["published_at"].date() for p in posts}
+    assert mentions_bars(page) == len(days)
+    assert kpi(page, 0) == str(len(posts))
+    assert page.locator(f"#{ids.MENTIONS_GRAPH} .shapelayer path").count() == 1
+    assert page.locator(f"#{ids.TOP_POSTS} li.post").count() == len(posts)
+    assert errors == []
+
+
+def test_film_page_shows_script_payload_as_text(page: Any, site: Site, errors: list[str]) -> None:
+    open_film(page, site)
+    payload = page.locator(".post-text", has_text=PAYLOAD)
+    assert payload.count() == 1
+    assert payload.inner_text() == PAYLOAD
+    assert page.evaluate("typeof window.__pwned") == "undefined"
+    hrefs = page.locator(f"#{ids.TOP_POSTS} a").evaluate_all("links => links.map(a => a.href)")
+    assert len(hrefs) == len(site.about(SLUG)) - 1
+    assert all(href.startswith("https://") for href in hrefs)
+    assert page.locator('a[href^="javascript:" i]').count() == 0
+    assert errors == []
+
+
+def test_film_page_source_filter_updates_charts(page: Any, site: Site, errors: list[str]) -> None:
+    open_film(page, site)
+    page.get_by_label("letterboxd").uncheck()
+    remaining = site.about(SLUG, sources=("mastodon",))
+    page.wait_for_function(
+        "([selector, text]) => document.querySelector(selector).innerText === text",
+        arg=[f"#{ids.KPIS} .kpi-value", str(len(remaining))],
+    )
+    days = {p["published_at"].date() for p in remaining}
+    page.wait_for_function(
+        "([selector, n]) => document.querySelectorAll(selector).length === n",
+        arg=[f"#{ids.MENTIONS_GRAPH} .barlayer .point", len(days)],
+    )
+    assert page.locator(f"#{ids.TOP_POSTS} li.post").count() == len(remaining)
+    assert errors == []
+
+
+def test_overview_links_every_film(page: Any, site: Site, errors: list[str]) -> None:
+    page.goto(site.url)
+    page.wait_for_selector(f"#{ids.VOICE_GRAPH} .main-svg")
+    cards = page.locator(f"#{ids.FILM_CARDS} a.film-card")
+    assert cards.evaluate_all("links => links.map(a => a.getAttribute('href'))") == [
+        f"/film/{SLUG}",
+        "/film/monster",
+    ]
+    cards.first.click()
+    page.wait_for_selector(f"#{ids.MENTIONS_GRAPH} .main-svg")
+    assert page.url.endswith(f"/film/{SLUG}")
+    assert errors == []
+
+
+def test_unknown_film_says_so(page: Any, site: Site, errors: list[str]) -> None:
+    page.goto(f"{site.url}/film/nope")
+    page.wait_for_selector(".notice")
+    assert "No tracked film" in page.locator(".notice").inner_text()
+    assert errors == []

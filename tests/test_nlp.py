@@ -1,0 +1,170 @@
+"""Each NLP component on blank pipelines, the analyzer, and serialisation round trips."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import spacy
+from spacy.language import Language
+
+from nlp.components import CONTEXT_FILMS, RATING, SOURCE
+from nlp.components.language import detect
+from nlp.pipeline import Analyzer, PostInput, build_pipeline
+from pipeline.config import Config
+
+
+@pytest.fixture(scope="module")
+def config() -> Config:
+    from pipeline.config import load_config
+    from tests.conftest import EXAMPLE
+
+    return load_config(EXAMPLE)
+
+
+@pytest.fixture(scope="module")
+def english(config: Config) -> Language:
+    return build_pipeline("en", config.films)
+
+
+def run(nlp: Language, text: str, **context: object) -> spacy.tokens.Doc:
+    doc = nlp.make_doc(text)
+    doc._.buzz_lang = nlp.lang if nlp.lang != "xx" else None
+    doc.user_data.update(context)
+    for _, component in nlp.pipeline:
+        doc = component(doc)
+    return doc
+
+
+@pytest.mark.parametrize(
+    ("text", "declared", "expected"),
+    [
+        ("Just saw it last night and I cannot stop thinking about that courtroom.", None, "en"),
+        ("Enfin vu ce film, glaçant du début à la fin, quelle actrice.", None, "fr"),
+        ("Alguém sabe onde assistir esse filme no Brasil? Tô doido pra ver.", None, "pt"),
+        ("¿Alguien sabe dónde ver esta película en México? Me muero por verla.", None, "es"),
+        ("ok", "fr", "fr"),
+    ],
+)
+def test_language_detects_or_falls_back_to_declared(text: str, declared: str | None, expected: str) -> None:
+    assert detect([text], [declared]) == [expected]
+
+
+@pytest.mark.parametrize(
+    ("text", "context", "about"),
+    [
+        ("Just saw Red Rooms at the festival, what a film.", {}, ["red-rooms"]),
+        ("#RedRooms tonight, wish me luck", {}, ["red-rooms"]),
+        ("Enfin vu Les chambres rouges.", {}, ["red-rooms"]),
+        ("Kore-eda's Monster is a gem, Sakura Ando is perfect.", {}, ["monster"]),
+        ("painting the red rooms upstairs this weekend", {}, []),
+        ("#monster truck rally this weekend, so loud", {}, []),
+        ("I believe in past lives and reincarnation", {}, []),
+        ("Cold and patient, I liked it.", {CONTEXT_FILMS: ["red-rooms"], SOURCE: "letterboxd"}, ["red-rooms"]),
+        ("Cold and patient, I liked it.", {CONTEXT_FILMS: ["red-rooms"], SOURCE: "mastodon"}, []),
+        ('Watched "Past Lives" and Greta Lee broke me.', {}, ["past-lives"]),
+    ],
+)
+def test_mentions_need_evidence_for_generic_titles(
+    english: Language, text: str, context: dict[str, object], about: list[str]
+) -> None:
+    doc = run(english, text, **context)
+    assert doc._.buzz_about == about
+    for mention in doc._.buzz_mentions:
+        assert text[mention["start"] : mention["end"]] == mention["text"]
+        assert 0 < mention["confidence"] <= 1
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "context", "label"),
+    [
+        ("en", "I loved it, an absolute masterpiece.", {}, "pos"),
+        ("en", "Boring and pretentious, what a waste of time.", {}, "neg"),
+        ("en", "It was not good at all.", {}, "neg"),
+        ("en", "Wow 😍🔥", {}, "pos"),
+        ("en", "Disturbing and terrifying from start to finish.", {CONTEXT_FILMS: ["red-rooms"]}, "pos"),
+        ("en", "Disturbing and terrifying from start to finish.", {CONTEXT_FILMS: ["past-lives"]}, "neg"),
+        ("en", "Saw it on Tuesday.", {RATING: 4.5}, "pos"),
+        ("en", "Saw it on Tuesday.", {RATING: 1.0}, "neg"),
+        ("en", "The poster is blue.", {}, "neu"),
+        ("en", "Great cast, but honestly boring and way too long.", {}, "neg"),
+        ("fr", "Un chef-d'œuvre, j'ai adoré.", {}, "pos"),
+        ("fr", "Franchement ennuyeux et prétentieux.", {}, "neg"),
+        ("pt", "Que filme incrível, perfeito!", {}, "pos"),
+        ("pt", "Muito chato, decepcionante.", {}, "neg"),
+        ("es", "Una obra maestra, brutal.", {}, "pos"),
+        ("es", "Aburrida y pretenciosa.", {}, "neg"),
+    ],
+)
+def test_sentiment_labels(config: Config, lang: str, text: str, context: dict[str, object], label: str) -> None:
+    doc = run(build_pipeline(lang, config.films), text, **context)
+    assert doc._.buzz_sentiment["label"] == label, doc._.buzz_sentiment
+    assert -1 <= doc._.buzz_sentiment["score"] <= 1
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "intents", "country"),
+    [
+        ("en", "Where can I watch Red Rooms in Brazil?", {"where_to_watch"}, "BR"),
+        ("en", "anyone got a torrent for red rooms? no release here", {"piracy"}, None),
+        ("en", "I can't wait to see Past Lives, on my watchlist", {"want_to_see"}, None),
+        ("en", "Just watched Monster, go see it!", {"watched", "recommend"}, None),
+        ("fr", "Quelqu'un sait où voir Les chambres rouges en France ?", {"where_to_watch"}, "FR"),
+        ("pt", "alguém tem link pra baixar Vidas Passadas?", {"piracy"}, None),
+        ("es", "¿Dónde ver Monster en Argentina?", {"where_to_watch"}, "AR"),
+    ],
+)
+def test_cues_find_intents_and_place(config: Config, lang: str, text: str, intents: set[str], country: str | None) -> None:
+    doc = run(build_pipeline(lang, config.films), text)
+    assert intents <= set(doc._.buzz_intents), doc._.buzz_intents
+    assert doc._.buzz_country == country
+
+
+def test_cues_aspects_take_their_sentence_sentiment(english: Language) -> None:
+    doc = run(english, "The acting was incredible. The ending was boring and lazy.")
+    aspects = {a["aspect"]: a["label"] for a in doc._.buzz_aspects}
+    assert aspects == {"acting": "pos", "ending": "neg"}
+
+
+def test_analyzer_routes_each_language_and_keeps_order(config: Config) -> None:
+    posts = [
+        PostInput("Enfin vu Les chambres rouges, glaçant et magnifique.", source="mastodon"),
+        PostInput("Just saw Red Rooms, brilliant and chilling.", source="mastodon"),
+        PostInput("Vidas Passadas é lindo demais, chorei muito.", source="mastodon"),
+    ]
+    results = list(Analyzer(config.films, batch_size=2).analyze(posts))
+    assert [r.lang for r in results] == ["fr", "en", "pt"]
+    assert [r.about for r in results] == [["red-rooms"], ["red-rooms"], ["past-lives"]]
+    assert all(r.sentiment_label == "pos" for r in results)
+
+
+def test_pipeline_round_trips_through_bytes_and_disk(config: Config, tmp_path: Path) -> None:
+    original = build_pipeline("en", config.films)
+    text = "Just saw #RedRooms, disturbing in the best way."
+    expected = run(original, text)
+
+    def blank() -> Language:
+        fresh = spacy.blank("en")
+        for name in original.pipe_names:
+            fresh.add_pipe(name)
+        return fresh
+
+    from_bytes = blank().from_bytes(original.to_bytes())
+    original.to_disk(tmp_path / "model")
+    from_disk = blank().from_disk(tmp_path / "model")
+    for restored in (from_bytes, from_disk):
+        doc = run(restored, text)
+        assert doc._.buzz_about == expected._.buzz_about == ["red-rooms"]
+        assert doc._.buzz_sentiment == expected._.buzz_sentiment
+
+
+def test_factories_are_exposed_as_spacy_entry_points() -> None:
+    code = (
+        "import spacy; nlp = spacy.blank('en')\n"
+        "for name in ('buzz_language', 'buzz_film_mentions', 'buzz_sentiment', 'buzz_cues'): nlp.add_pipe(name)\n"
+        "print(','.join(nlp.pipe_names))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "buzz_language,buzz_film_mentions,buzz_sentiment,buzz_cues"

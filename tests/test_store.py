@@ -1,0 +1,136 @@
+"""Store queries against known data. The same expectations will run against every store."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from pipeline.records import Signal
+from pipeline.stores.base import Filter, Store
+from pipeline.stores.embedded import EmbeddedStore
+from tests.factories import day, enriched_post, posts, signals
+
+T = datetime
+
+
+def known_rows() -> list[dict]:
+    return [
+        enriched_post(1, published=T(2023, 7, 4, 10, tzinfo=UTC), label="pos", likes=50),
+        enriched_post(2, published=T(2023, 7, 4, 23, 30, tzinfo=UTC), label="neg", source="letterboxd"),
+        enriched_post(3, published=T(2023, 7, 5, 2, tzinfo=UTC), label="neu", lang="fr", detected_lang="fr"),
+        enriched_post(4, film="monster", published=T(2023, 7, 5, 12, tzinfo=UTC), label="pos",
+                      intents=["where_to_watch", "want_to_see"], country="BR"),
+        enriched_post(5, film="monster", published=T(2023, 7, 12, 12, tzinfo=UTC), label="pos",
+                      aspects=[{"aspect": "acting", "label": "pos", "score": 0.5}], text="<b>Monster</b> = great"),
+        enriched_post(6, published=T(2023, 7, 4, 11, tzinfo=UTC), label="pos", about=["red-rooms", "monster"],
+                      films=["red-rooms"]),
+    ]
+
+
+@pytest.fixture(params=["embedded"])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
+    opened = EmbeddedStore(tmp_path / "store.duckdb")
+    opened.write_posts(posts(known_rows()))
+    opened.write_signals(signals([Signal("red-rooms", "wikipedia", "pageviews", day("2023-07-04"), 120.0, "en"),
+                                  Signal("red-rooms", "wikipedia", "pageviews", day("2023-07-05"), 80.0, "en")]))
+    yield opened
+    opened.close()
+
+
+def test_store_volume_counts_posts_per_film_and_day(store: Store) -> None:
+    volume = store.volume(Filter())
+    rows = {(r.film, r.period.isoformat()): r.posts for r in volume.itertuples()}
+    assert rows == {
+        ("monster", "2023-07-04"): 1,
+        ("monster", "2023-07-05"): 1,
+        ("monster", "2023-07-12"): 1,
+        ("red-rooms", "2023-07-04"): 3,
+        ("red-rooms", "2023-07-05"): 1,
+    }
+
+
+def test_store_days_follow_the_filter_time_zone(store: Store) -> None:
+    volume = store.volume(Filter(films=("red-rooms",), timezone="America/Montreal"))
+    rows = {r.period.isoformat(): r.posts for r in volume.itertuples()}
+    assert rows == {"2023-07-04": 4}  # 23:30 UTC and 02:00 UTC are still the 4th in Montréal
+
+
+def test_store_weekly_granularity_starts_on_monday(store: Store) -> None:
+    volume = store.volume(Filter(films=("monster",), granularity="week"))
+    assert [(r.period.isoformat(), r.posts) for r in volume.itertuples()] == [("2023-07-03", 2), ("2023-07-10", 1)]
+
+
+def test_store_sentiment_net_score(store: Store) -> None:
+    frame = store.sentiment(Filter(films=("red-rooms",), start=day("2023-07-04"), end=day("2023-07-04")))
+    row = frame.iloc[0]
+    assert (row.pos, row.neg, row.neu, row.posts) == (2, 1, 0, 3)
+    assert row.net == pytest.approx(1 / 3)
+
+
+def test_store_share_of_voice_sums_to_one(store: Store) -> None:
+    share = store.share_of_voice(Filter())
+    assert list(share.film) == ["red-rooms", "monster"]
+    assert list(share.posts) == [4, 3]
+    assert share.share.sum() == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize(
+    ("dimension", "film", "expected"),
+    [
+        ("source", "red-rooms", {"mastodon": 3, "letterboxd": 1}),
+        ("lang", "red-rooms", {"en": 3, "fr": 1}),
+        ("intent", "monster", {"where_to_watch": 1, "want_to_see": 1}),
+        ("aspect", "monster", {"acting": 1}),
+        ("country", "monster", {"BR": 1, "unknown": 2}),
+    ],
+)
+def test_store_breakdowns(store: Store, dimension: str, film: str, expected: dict[str, int]) -> None:
+    frame = store.breakdown(Filter(films=(film,)), dimension)
+    assert dict(zip(frame[dimension], frame.posts, strict=True)) == expected
+
+
+@pytest.mark.parametrize(
+    ("where", "count"),
+    [
+        (Filter(sources=("letterboxd",)), 1),
+        (Filter(languages=("fr",)), 1),
+        (Filter(countries=("BR",)), 1),
+        (Filter(text="= great"), 1),
+        (Filter(text="100%"), 0),
+        (Filter(start=day("2023-07-06")), 1),
+        (Filter(start=day("2024-01-01")), 0),
+    ],
+)
+def test_store_filters(store: Store, where: Filter, count: int) -> None:
+    assert int(store.volume(where).posts.sum()) == count
+
+
+def test_store_empty_range_gives_empty_frames_with_columns(store: Store) -> None:
+    where = Filter(start=day("2030-01-01"))
+    assert list(store.volume(where).columns) == ["film", "period", "posts"]
+    assert store.sentiment(where).empty and "net" in store.sentiment(where).columns
+    assert store.top_posts(where).empty
+
+
+def test_store_top_posts_by_engagement_with_links(store: Store) -> None:
+    top = store.top_posts(Filter(films=("red-rooms",)), limit=2)
+    assert list(top.source_id if "source_id" in top else top.id)[0] == known_rows()[0]["id"]
+    assert top.iloc[0].engagement == 50 and top.iloc[0].url.startswith("https://")
+    assert len(top) == 2
+
+
+def test_store_upsert_by_id_never_duplicates(store: Store) -> None:
+    rows = known_rows()
+    rows[0]["sentiment_label"] = "neg"
+    store.write_posts(posts(rows))
+    assert store.post_count() == len(rows)
+    assert store.sentiment(Filter(films=("red-rooms",), end=day("2023-07-04"))).iloc[0].neg == 2
+
+
+def test_store_signals(store: Store) -> None:
+    frame = store.signals(Filter(films=("red-rooms",)), metric="pageviews")
+    assert list(frame.value) == [120.0, 80.0]
+    assert store.signals(Filter(films=("monster",))).empty
