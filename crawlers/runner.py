@@ -71,7 +71,9 @@ def summarise(crawler: Crawler) -> dict[str, Any]:
     return {
         "posts": stats.get(f"{prefix}posts_written", 0),
         "signals": stats.get(f"{prefix}signals_written", 0),
-        "errors": sum(v for k, v in stats.items() if k.startswith(f"{prefix}errors") and k.count("/") == 2),
+        "errors": sum(
+            v for k, v in stats.items() if k.startswith(f"{prefix}errors") and k.count("/") == 2
+        ),
         "dropped": stats.get("item_dropped_count", 0),
         "requests": stats.get("downloader/request_count", 0),
         "finish_reason": stats.get("finish_reason"),

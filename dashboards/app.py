@@ -8,6 +8,7 @@ from __future__ import annotations
 import functools
 import os
 from pathlib import Path
+from string import Template
 from typing import Any
 
 import dash
@@ -21,7 +22,7 @@ from pipeline.config import Config, load_config
 PAGES_FOLDER = Path(__file__).resolve().with_name("pages")
 CONFIG_ENV = "FILMBUZZ_CONFIG"
 
-_INDEX = """<!DOCTYPE html>
+_INDEX = Template("""<!DOCTYPE html>
 <html lang="en">
 <head>
 {%metas%}
@@ -29,7 +30,7 @@ _INDEX = """<!DOCTYPE html>
 {%favicon%}
 {%css%}
 <style>
-  body { margin: 0; background: #f6f7f9; font-family: FONT; color: INK; }
+  body { margin: 0; background: #f6f7f9; font-family: $font; color: $ink; }
   .film-card > div { transition: box-shadow .15s ease, border-color .15s ease; }
   .film-card:hover > div { border-color: #bac8ff; box-shadow: 0 4px 12px rgba(16, 24, 40, .08); }
   .post-link:hover { text-decoration: underline !important; }
@@ -40,11 +41,15 @@ _INDEX = """<!DOCTYPE html>
 <footer>{%config%}{%scripts%}{%renderer%}</footer>
 </body>
 </html>
-""".replace("FONT", FONT).replace("INK", INK)
+""").substitute(font=FONT, ink=INK)
 
 
 def create_app(config: Config) -> dash.Dash:
-    """A Dash app for `config`; pages reach the config with `dashboards.data.current_config()`."""
+    """A Dash app for `config`; pages reach the config with `dashboards.data.current_config()`.
+
+    One app per process: Dash pages register their callbacks globally, and the app that serves
+    the first request takes them (gunicorn workers and the CLI each build exactly one).
+    """
     app = dash.Dash(
         # The package's name, so Dash loads the pages as `dashboards.pages.<page>`.
         "dashboards",

@@ -33,13 +33,19 @@ CARD = {
 }
 GRID = {"display": "grid", "gap": "16px", "marginBottom": "16px"}
 _LABEL = {"fontSize": "12px", "textTransform": "uppercase", "letterSpacing": "0.06em"}
-_SAFE_URL = re.compile(r"^https?://[^\s]+$", re.IGNORECASE)
+_POST_TEXT = {
+    "margin": "6px 0",
+    "whiteSpace": "pre-line",
+    "lineHeight": 1.45,
+    "overflowWrap": "anywhere",
+}
+_SAFE_URL = re.compile(r"https?://\S+", re.IGNORECASE)
 TEXT_LIMIT = 480
 
 
 def safe_href(url: object) -> str | None:
     """The url if it is a plain http(s) link, else None: `javascript:` urls never become links."""
-    return url if isinstance(url, str) and _SAFE_URL.match(url) else None
+    return url if isinstance(url, str) and _SAFE_URL.fullmatch(url) else None
 
 
 def count(value: int) -> str:
@@ -124,14 +130,6 @@ def post_item(row: dict[str, Any], timezone: str = "UTC") -> html.Li:
     )
 
 
-_POST_TEXT = {
-    "margin": "6px 0",
-    "whiteSpace": "pre-line",
-    "lineHeight": 1.45,
-    "overflowWrap": "anywhere",
-}
-
-
 def _post_meta(row: dict[str, Any], timezone: str) -> html.Div:
     source = plain(row.get("source"))
     label = plain(row.get("sentiment_label"))
@@ -193,7 +191,7 @@ def _badge(text: str, color: str) -> html.Span:
 
 def plain(value: object) -> str:
     """A cell as a string; missing values (None, NaN) as ''."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
         return ""
     return str(value)
 

@@ -1,11 +1,15 @@
 """Read-only data access for the dashboards and the report, through the Store only.
 
-Nothing happens at import time. Each call opens the store read-only and closes it again, so every
-gunicorn worker sees the latest index and no connection is shared between threads.
+Nothing happens at import time. A query opens the store read-only and closes it again, so no
+connection is shared between threads. The pages' `load_*` results are cached per process for up to
+CACHE_SECONDS: a busy page costs one set of queries, and a re-index shows up within that time.
+Cached frames are shared between requests: treat them as read-only.
 """
 
 from __future__ import annotations
 
+import functools
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -22,6 +26,7 @@ from pipeline.stores.base import sentiment_table
 CONFIG_KEY = "FILMBUZZ_CONFIG"
 CONFIG_PATH_KEY = "FILMBUZZ_CONFIG_PATH"
 TOP_POSTS = 10
+CACHE_SECONDS = 30
 
 
 def current_config() -> Config:
@@ -147,39 +152,71 @@ def film_choices(store: Store, config: Config, slug: str) -> FilmChoices:
     return FilmChoices(periods.min().date(), periods.max().date(), sources)
 
 
-def summaries(store: Store, config: Config) -> list[FilmSummary]:
-    """One summary per tracked film, in config order, over all the data."""
+def overview(store: Store, config: Config) -> tuple[list[FilmSummary], pd.DataFrame]:
+    """One summary per tracked film (config order) and the share of voice, over all the data."""
     where = Filter(films=tuple(f.slug for f in config.films), timezone=config.project.timezone)
     moods = sentiment_table(store.totals(where, ["sentiment"]), ["film"]).set_index("film")
-    voice = store.share_of_voice(where).set_index("film")
+    voice = store.share_of_voice(where)
+    shares = voice.set_index("film")
     total = int(voice["posts"].sum())
     result = []
     for film in config.films:
         posts = int(moods.at[film.slug, "posts"]) if film.slug in moods.index else 0
         net = float(moods.at[film.slug, "net"]) if posts else None
-        share = None if not total else _share(voice, film.slug)
+        share = None if not total else _share(shares, film.slug)
         result.append(FilmSummary(film.slug, film.title, film.year, posts, net, share))
-    return result
+    return result, voice
 
 
-def share_of_voice(store: Store, config: Config) -> pd.DataFrame:
-    where = Filter(films=tuple(f.slug for f in config.films), timezone=config.project.timezone)
-    return store.share_of_voice(where)
+def load_film_page(config: Config, slug: str) -> tuple[FilmChoices, FilmView]:
+    """The film page's filter choices and its unfiltered view (cached)."""
+    return _film_page(_Keyed(config), slug, _period())
 
 
 def load_film_view(config: Config, where: Filter) -> FilmView:
-    with reading(config) as store:
-        return film_view(store, config, where)
-
-
-def load_film_choices(config: Config, slug: str) -> FilmChoices:
-    with reading(config) as store:
-        return film_choices(store, config, slug)
+    return _film_view(_Keyed(config), where, _period())
 
 
 def load_overview(config: Config) -> tuple[list[FilmSummary], pd.DataFrame]:
-    with reading(config) as store:
-        return summaries(store, config), share_of_voice(store, config)
+    return _overview(_Keyed(config), _period())
+
+
+class _Keyed:
+    """A config as a cache key: equal configs (by content) share cached results."""
+
+    def __init__(self, config: Config) -> None:
+        self.config = config
+        self.key = config.model_dump_json()
+
+    def __hash__(self) -> int:
+        return hash(self.key)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Keyed) and other.key == self.key
+
+
+def _period() -> int:
+    # Part of every cache key: entries stop matching when the period turns over.
+    return int(time.monotonic() // CACHE_SECONDS)
+
+
+@functools.lru_cache(maxsize=64)
+def _film_page(keyed: _Keyed, slug: str, period: int) -> tuple[FilmChoices, FilmView]:
+    with reading(keyed.config) as store:
+        where = film_filter(keyed.config, slug)
+        return film_choices(store, keyed.config, slug), film_view(store, keyed.config, where)
+
+
+@functools.lru_cache(maxsize=256)
+def _film_view(keyed: _Keyed, where: Filter, period: int) -> FilmView:
+    with reading(keyed.config) as store:
+        return film_view(store, keyed.config, where)
+
+
+@functools.lru_cache(maxsize=8)
+def _overview(keyed: _Keyed, period: int) -> tuple[list[FilmSummary], pd.DataFrame]:
+    with reading(keyed.config) as store:
+        return overview(store, keyed.config)
 
 
 def _share(voice: pd.DataFrame, slug: str) -> float:

@@ -7,6 +7,7 @@ import os
 import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
+from string import Template
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -17,30 +18,26 @@ from dashboards.data import FilmView, film_filter, film_view
 from pipeline.config import Config, Film
 from pipeline.stores import Store
 
-_CSS = (
-    """
+_CSS = Template("""
 /* Fixed grid tracks: each chart's inline script sizes it while the page is still parsing. */
-body { margin: 0; background: #f6f7f9; color: INK; font-family: FONT; }
+body { margin: 0; background: #f6f7f9; color: $ink; font-family: $font; }
 main { max-width: 1100px; margin: 0 auto; padding: 32px 24px 48px; }
 h1 { margin: 0 0 4px; font-size: 28px; }
-.muted { color: MUTED; }
+.muted { color: $muted; }
 .grid { display: grid; gap: 16px; margin: 16px 0; }
 .kpis { grid-template-columns: repeat(3, 1fr); }
 .charts-3 { grid-template-columns: repeat(3, 1fr); }
 @media (max-width: 900px) { .kpis, .charts-3 { grid-template-columns: 1fr; } }
 .card { background: white; border: 1px solid #e5e7eb; border-radius: 10px; padding: 16px 18px;
         min-width: 0; }
-.kpi-label { font-size: 12px; text-transform: uppercase; letter-spacing: .06em; color: MUTED; }
+.kpi-label { font-size: 12px; text-transform: uppercase; letter-spacing: .06em; color: $muted; }
 .kpi-value { font-size: 30px; font-weight: 650; margin-top: 6px; }
 .posts { list-style: none; padding: 0; margin: 0; }
 .posts li { padding: 12px 0; border-top: 1px solid #e5e7eb; }
-.post-meta, .post-foot { font-size: 13px; color: MUTED; }
+.post-meta, .post-foot { font-size: 13px; color: $muted; }
 .post-text { margin: 6px 0; white-space: pre-line; overflow-wrap: anywhere; line-height: 1.45; }
 a { color: #3b5bdb; text-decoration: none; }
-""".replace("INK", figures.INK)
-    .replace("MUTED", figures.MUTED)
-    .replace("FONT", figures.FONT)
-)
+""").substitute(ink=figures.INK, muted=figures.MUTED, font=figures.FONT)
 
 
 def write_report(config: Config, store: Store, film_slug: str, out_path: str | Path) -> Path:

@@ -6,8 +6,13 @@ import unicodedata
 from functools import lru_cache
 
 
+_APOSTROPHES = {"’": "'", "‘": "'", "ʼ": "'"}
+
+
 @lru_cache(maxsize=4096)
 def _fold_char(char: str) -> str:
+    if char in _APOSTROPHES:
+        return _APOSTROPHES[char]
     base = unicodedata.normalize("NFKD", char)[:1] or char
     folded = base.casefold()
     return folded if len(folded) == 1 else char.lower()

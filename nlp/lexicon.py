@@ -67,7 +67,9 @@ class Lexicon:
             negators={fold(n) for n in data["negators"]},
             modifiers=modifiers,
             contrast={fold(c) for c in data["contrast"]},
-            genre_praise={g: {fold(w) for w in ws} for g, ws in data.get("genre_praise", {}).items()},
+            genre_praise={
+                g: {fold(w) for w in ws} for g, ws in data.get("genre_praise", {}).items()
+            },
             film_words=phrase_pattern(data.get("film_words", [])),
             intents={k: p for k, v in data["intents"].items() if (p := phrase_pattern(v))},
             aspects={k: p for k, v in data["aspects"].items() if (p := phrase_pattern(v))},
@@ -88,4 +90,6 @@ def read_json(path: Path) -> dict[str, Any]:
 def load_lexicon(lang: str, folder: Path = LEXICON_DIR) -> Lexicon:
     """The bundled lexicon for `lang`, English for languages we have no lexicon for."""
     lang = lang if lang in LANGUAGES else "en"
-    return Lexicon.from_dict(lang, read_json(folder / f"{lang}.json"), read_json(folder / "common.json"))
+    return Lexicon.from_dict(
+        lang, read_json(folder / f"{lang}.json"), read_json(folder / "common.json")
+    )

@@ -41,7 +41,11 @@ class PostInput:
 
     @property
     def full_text(self) -> str:
-        return f"{self.title}\n{self.text}" if self.title and self.title not in self.text else self.text
+        return (
+            f"{self.title}\n{self.text}"
+            if self.title and self.title not in self.text
+            else self.text
+        )
 
 
 @dataclass(slots=True)
@@ -57,7 +61,10 @@ class Analysis:
 
 
 def film_catalogue(films: Iterable[Film]) -> list[dict[str, Any]]:
-    return [f.model_dump(include={"slug", "title", "titles", "aliases", "people", "genres"}) for f in films]
+    return [
+        f.model_dump(include={"slug", "title", "titles", "aliases", "people", "genres"})
+        for f in films
+    ]
 
 
 def build_pipeline(lang: str, films: Iterable[Film]) -> Language:
@@ -66,8 +73,10 @@ def build_pipeline(lang: str, films: Iterable[Film]) -> Language:
     for name in COMPONENTS:
         pipeline.add_pipe(name)
     catalogue = film_catalogue(films)
-    pipeline.get_pipe("buzz_film_mentions").initialize(films=catalogue)  # type: ignore[attr-defined]
-    pipeline.get_pipe("buzz_sentiment").initialize(genres={f["slug"]: f["genres"] for f in catalogue})  # type: ignore[attr-defined]
+    mentions: Any = pipeline.get_pipe("buzz_film_mentions")
+    sentiment: Any = pipeline.get_pipe("buzz_sentiment")
+    mentions.initialize(films=catalogue)
+    sentiment.initialize(genres={f["slug"]: f["genres"] for f in catalogue})
     return pipeline
 
 
@@ -101,7 +110,11 @@ class Analyzer:
         for key, indexes in groups.items():
             pipeline = self.pipeline(key)
             docs = [self._doc(pipeline, batch[i], langs[i]) for i in indexes]
-            for index, doc in zip(indexes, pipeline.pipe(docs, batch_size=self.batch_size, n_process=self.n_process), strict=True):
+            for index, doc in zip(
+                indexes,
+                pipeline.pipe(docs, batch_size=self.batch_size, n_process=self.n_process),
+                strict=True,
+            ):
                 results[index] = to_analysis(doc)
         return [r for r in results if r is not None]
 
@@ -110,7 +123,12 @@ class Analyzer:
         doc = pipeline.make_doc(post.full_text)
         doc._.buzz_lang = lang
         doc.user_data.update(
-            {DECLARED_LANG: post.lang, CONTEXT_FILMS: list(post.films), SOURCE: post.source, RATING: post.rating}
+            {
+                DECLARED_LANG: post.lang,
+                CONTEXT_FILMS: list(post.films),
+                SOURCE: post.source,
+                RATING: post.rating,
+            }
         )
         return doc
 

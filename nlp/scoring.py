@@ -39,27 +39,48 @@ def label(score: float) -> str:
 
 def _clauses(lex: Lexicon, folded: str) -> list[tuple[int, int, float]]:
     """Clauses split at contrast words ('but', 'mais'…): what follows weighs more than what precedes."""
-    cuts = [m.start() for m in lex.contrast_pattern.finditer(folded)] if lex.contrast_pattern else []
+    cuts = (
+        [m.start() for m in lex.contrast_pattern.finditer(folded)] if lex.contrast_pattern else []
+    )
     if not cuts:
         return [(0, len(folded), 1.0)]
     bounds = [0, *cuts, len(folded)]
     last = len(bounds) - 2
-    return [(bounds[i], bounds[i + 1], AFTER_CONTRAST if i == last else BEFORE_CONTRAST) for i in range(last + 1)]
+    return [
+        (bounds[i], bounds[i + 1], AFTER_CONTRAST if i == last else BEFORE_CONTRAST)
+        for i in range(last + 1)
+    ]
 
 
 def _clause_score(lex: Lexicon, folded: str, start: int, end: int, praise: set[str]) -> float:
     if lex.polarity_pattern is None:
         return 0.0
     score = 0.0
+    window_start = start  # a negator before an earlier opinion word does not reach this one
     for match in lex.polarity_pattern.finditer(folded, start, end):
         word = match.group()
         weight = GENRE_PRAISE_WEIGHT if word in praise else lex.polarity.get(word, 0.0)
         if not weight:
             continue
-        before = _WORDS.findall(folded[max(start, match.start() - 40) : match.start()])[-NEGATION_WINDOW:]
-        if before and before[-1] in lex.modifiers:
-            weight *= lex.modifiers[before[-1]]
-        if any(w in lex.negators or w.endswith("n't") for w in before):
+        window = folded[max(window_start, match.start() - 40) : match.start()]
+        before = _WORDS.findall(window)[-NEGATION_WINDOW:]
+        weight *= _modifier(lex, before)
+        if _negated(lex, before, window):
             weight *= NEGATION_FLIP
         score += weight
+        window_start = match.end()
     return score
+
+
+def _modifier(lex: Lexicon, before: list[str]) -> float:
+    for size in (2, 1):  # "a bit", "un peu" before "very", "trop"
+        phrase = " ".join(before[-size:])
+        if len(before) >= size and phrase in lex.modifiers:
+            return lex.modifiers[phrase]
+    return 1.0
+
+
+def _negated(lex: Lexicon, before: list[str], window: str) -> bool:
+    if any(w in lex.negators or w.endswith("n't") for w in before):
+        return True
+    return any(" " in n and n in window for n in lex.negators)

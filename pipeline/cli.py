@@ -28,14 +28,18 @@ def cmd_crawl(args: argparse.Namespace) -> int:
 
     config = _config(args)
     with console.status("crawling…"):
-        result = crawl(config, args.source or None, films=args.film or None, backfill_days=args.backfill)
+        result = crawl(
+            config, args.source or None, films=args.film or None, backfill_days=args.backfill
+        )
     _print_crawl(result)
     return 1 if result.error_lines and not result.posts and not result.signals else 0
 
 
 def _print_crawl(result: object) -> None:
     for name, stats in result.sources.items():  # type: ignore[attr-defined]
-        out.print(f"{name:<12} {stats['posts']:>6} new posts {stats['signals']:>6} new signals {stats['errors']:>3} errors")
+        out.print(
+            f"{name:<12} {stats['posts']:>6} new posts {stats['signals']:>6} new signals {stats['errors']:>3} errors"
+        )
     for line in result.error_lines[:20]:  # type: ignore[attr-defined]
         console.print(f"[yellow]{line}[/yellow]", markup=True, highlight=False)
 
@@ -131,7 +135,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
     with console.status("starting the replay site…") as status:
         result = run_demo(Path(args.config), folder, step=lambda s: status.update(f"{s}…"))
     _print_crawl(result.crawl)
-    out.print(f"enriched {result.enriched} posts; indexed {result.indexed.posts} posts, {result.indexed.signals} signals")
+    out.print(
+        f"enriched {result.enriched} posts; indexed {result.indexed.posts} posts, {result.indexed.signals} signals"
+    )
     for path in [*result.exports, *result.reports]:
         out.print(f"wrote {path}")
     if args.no_serve:
@@ -151,25 +157,39 @@ def _iso_date(value: str) -> date:
 
 
 def parser() -> argparse.ArgumentParser:
-    root = argparse.ArgumentParser(prog="filmbuzz", description="Buzz monitor for independent films.")
+    root = argparse.ArgumentParser(
+        prog="filmbuzz", description="Buzz monitor for independent films."
+    )
     commands = root.add_subparsers(dest="command", required=True)
     default_config = os.environ.get("FILMBUZZ_CONFIG", "filmbuzz.toml")
 
     def command(name: str, handler: Handler, help: str) -> argparse.ArgumentParser:
         sub = commands.add_parser(name, help=help, description=help)
-        sub.add_argument("--config", default=default_config, help="config file (default: %(default)s)")
+        sub.add_argument(
+            "--config", default=default_config, help="config file (default: %(default)s)"
+        )
         sub.set_defaults(handler=handler)
         return sub
 
     crawl = command("crawl", cmd_crawl, "collect new posts and signals from the enabled sources")
-    crawl.add_argument("--source", action="append", default=[], help="only this source (repeatable)")
-    crawl.add_argument("--film", action="append", default=[], help="only this film slug (repeatable)")
-    crawl.add_argument("--backfill", type=int, metavar="DAYS", help="go further back, within the page budget")
+    crawl.add_argument(
+        "--source", action="append", default=[], help="only this source (repeatable)"
+    )
+    crawl.add_argument(
+        "--film", action="append", default=[], help="only this film slug (repeatable)"
+    )
+    crawl.add_argument(
+        "--backfill", type=int, metavar="DAYS", help="go further back, within the page budget"
+    )
     command("enrich", cmd_enrich, "run the NLP over raw posts not yet enriched")
     index = command("index", cmd_index, "bring the store up to date with the lake")
-    index.add_argument("--rebuild", action="store_true", help="empty the store and re-index the whole lake")
+    index.add_argument(
+        "--rebuild", action="store_true", help="empty the store and re-index the whole lake"
+    )
     command("run", cmd_run, "crawl, enrich and index")
-    analyze = command("analyze", cmd_analyze, "analyse a JSON Lines file of posts (id, text[, lang, source])")
+    analyze = command(
+        "analyze", cmd_analyze, "analyse a JSON Lines file of posts (id, text[, lang, source])"
+    )
     analyze.add_argument("--input", required=True)
     analyze.add_argument("--output", required=True)
     export = command("export", cmd_export, "write a CSV export")
@@ -191,7 +211,9 @@ def parser() -> argparse.ArgumentParser:
         sub.add_argument("--port", type=int, default=8050)
         if name == "demo":
             sub.set_defaults(config=os.environ.get("FILMBUZZ_CONFIG", "filmbuzz.example.toml"))
-            sub.add_argument("--out", default="filmbuzz-demo", help="folder for the demo's data and files")
+            sub.add_argument(
+                "--out", default="filmbuzz-demo", help="folder for the demo's data and files"
+            )
             sub.add_argument("--no-serve", action="store_true", help="stop after writing the files")
     return root
 

@@ -31,7 +31,9 @@ class ProjectConfig(Strict):
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"unknown time zone {value!r}; use an IANA name such as 'America/Montreal'")
+            raise ValueError(
+                f"unknown time zone {value!r}; use an IANA name such as 'America/Montreal'"
+            ) from None
         return value
 
 
@@ -152,7 +154,9 @@ def load_config(path: str | Path) -> Config:
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise ConfigError(f"{path}: file not found; copy filmbuzz.example.toml and edit it") from None
+        raise ConfigError(
+            f"{path}: file not found; copy filmbuzz.example.toml and edit it"
+        ) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: cannot read the file ({exc})") from None
     except tomllib.TOMLDecodeError as exc:
@@ -171,7 +175,11 @@ def describe(exc: ValidationError) -> str:
     """One line for the first problem: the field's path, what is wrong, what to do."""
     error = exc.errors()[0]
     where = _field_path(error["loc"])
-    if error["type"] == "extra_forbidden" and len(error["loc"]) == 2 and error["loc"][0] == "sources":
+    if (
+        error["type"] == "extra_forbidden"
+        and len(error["loc"]) == 2
+        and error["loc"][0] == "sources"
+    ):
         known = ", ".join(SourcesConfig.model_fields)
         return f"{where}: unknown source {error['loc'][1]!r}; known sources: {known}"
     if error["type"] == "extra_forbidden":

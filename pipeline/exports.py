@@ -23,7 +23,9 @@ def neutralise(value: object) -> object:
     return value
 
 
-def daily(store: Store, config: Config, film: str, start: date | None = None, end: date | None = None) -> pd.DataFrame:
+def daily(
+    store: Store, config: Config, film: str, start: date | None = None, end: date | None = None
+) -> pd.DataFrame:
     """One row per day for a film: counts, sentiment, one `<source>_mentions` column per source."""
     where = Filter(films=(film,), start=start, end=end, timezone=config.project.timezone)
     sources = list(type(config.sources).model_fields)
@@ -32,12 +34,30 @@ def daily(store: Store, config: Config, film: str, start: date | None = None, en
     by_source = store.counts(where, ["source"])
     if by_sentiment.empty:
         return pd.DataFrame(columns=[*DAILY_COLUMNS, *source_columns])
-    days = pd.date_range(start or by_sentiment["period"].min(), end or by_sentiment["period"].max(), freq="D").date
+    days = pd.date_range(
+        start or by_sentiment["period"].min(), end or by_sentiment["period"].max(), freq="D"
+    ).date
     frame = pd.DataFrame({"date": days, "film": film})
-    sentiment = by_sentiment.rename(columns={"period": "date", "posts": "mentions", "pos": "positive", "neg": "negative", "neu": "neutral", "net": "net_sentiment"})
+    sentiment = by_sentiment.rename(
+        columns={
+            "period": "date",
+            "posts": "mentions",
+            "pos": "positive",
+            "neg": "negative",
+            "neu": "neutral",
+            "net": "net_sentiment",
+        }
+    )
     frame = frame.merge(sentiment.drop(columns=["film"]), on="date", how="left")
-    wide = by_source.pivot_table(index="period", columns="source", values="posts", aggfunc="sum", fill_value=0)
-    wide = wide.reindex(columns=sources, fill_value=0).add_suffix("_mentions").rename_axis("date").reset_index()
+    wide = by_source.pivot_table(
+        index="period", columns="source", values="posts", aggfunc="sum", fill_value=0
+    )
+    wide = (
+        wide.reindex(columns=sources, fill_value=0)
+        .add_suffix("_mentions")
+        .rename_axis("date")
+        .reset_index()
+    )
     frame = frame.merge(wide, on="date", how="left")
     counts = ["mentions", "positive", "negative", "neutral", *source_columns]
     frame[counts] = frame[counts].fillna(0).astype("int64")
@@ -50,7 +70,9 @@ def write_csv(frame: pd.DataFrame, path: Path, bom: bool = False) -> Path:
     safe = frame.copy()
     for column in safe.columns:
         if not pd.api.types.is_numeric_dtype(safe[column]):
-            safe[column] = safe[column].map(lambda v: neutralise(v.isoformat() if isinstance(v, date) else v))
+            safe[column] = safe[column].map(
+                lambda v: neutralise(v.isoformat() if isinstance(v, date) else v)
+            )
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp")

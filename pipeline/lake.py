@@ -26,7 +26,11 @@ import pyarrow.parquet as pq
 from pipeline.errors import LakeError
 from pipeline.records import POST_SCHEMA, RAW_POST_SCHEMA, SIGNAL_SCHEMA
 
-SCHEMAS: dict[str, pa.Schema] = {"raw": RAW_POST_SCHEMA, "posts": POST_SCHEMA, "signals": SIGNAL_SCHEMA}
+SCHEMAS: dict[str, pa.Schema] = {
+    "raw": RAW_POST_SCHEMA,
+    "posts": POST_SCHEMA,
+    "signals": SIGNAL_SCHEMA,
+}
 _TMP_PREFIX = ".tmp-"
 _STALE_TMP_SECONDS = 3600
 
@@ -49,7 +53,9 @@ class Lake:
         return sorted(p for p in folder.rglob("part-*.parquet") if p.is_file())
 
     def dataset(self, name: str) -> ds.Dataset:
-        return ds.dataset([str(p) for p in self.files(name)], schema=SCHEMAS[name], format="parquet")
+        return ds.dataset(
+            [str(p) for p in self.files(name)], schema=SCHEMAS[name], format="parquet"
+        )
 
     def read(self, name: str, columns: list[str] | None = None) -> pa.Table:
         try:

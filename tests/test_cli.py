@@ -15,13 +15,25 @@ from tests.conftest import EXAMPLE
 def test_cli_analyze_writes_one_line_per_input(tmp_path: Path) -> None:
     source = tmp_path / "posts.jsonl"
     lines = [
-        {"id": "a", "text": "Just saw Red Rooms, brilliant and chilling. The acting is incredible."},
-        {"id": "b", "text": "Onde assistir Vidas Passadas no Brasil? Quero muito ver.", "lang": "pt"},
+        {
+            "id": "a",
+            "text": "Just saw Red Rooms, brilliant and chilling. The acting is incredible.",
+        },
+        {
+            "id": "b",
+            "text": "Onde assistir Vidas Passadas no Brasil? Quero muito ver.",
+            "lang": "pt",
+        },
         {"id": "c", "text": "monster trucks this weekend"},
     ]
-    source.write_text("\n".join(json.dumps(x, ensure_ascii=False) for x in lines) + "\n", encoding="utf-8")
+    source.write_text(
+        "\n".join(json.dumps(x, ensure_ascii=False) for x in lines) + "\n", encoding="utf-8"
+    )
     target = tmp_path / "out.jsonl"
-    assert main(["analyze", "--config", str(EXAMPLE), "--input", str(source), "--output", str(target)]) == 0
+    assert (
+        main(["analyze", "--config", str(EXAMPLE), "--input", str(source), "--output", str(target)])
+        == 0
+    )
     results = [json.loads(line) for line in target.read_text(encoding="utf-8").splitlines()]
     assert [r["id"] for r in results] == ["a", "b", "c"]
     for result in results:
@@ -44,28 +56,58 @@ def test_cli_analyze_writes_one_line_per_input(tmp_path: Path) -> None:
         ('["a", "b"]\n', "line 1: expected a JSON object"),
     ],
 )
-def test_cli_analyze_bad_input_names_the_line(tmp_path: Path, capsys: pytest.CaptureFixture[str], content: str, message: str) -> None:
+def test_cli_analyze_bad_input_names_the_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], content: str, message: str
+) -> None:
     source = tmp_path / "bad.jsonl"
     source.write_text(content, encoding="utf-8")
     target = tmp_path / "out.jsonl"
-    assert main(["analyze", "--config", str(EXAMPLE), "--input", str(source), "--output", str(target)]) == 2
+    assert (
+        main(["analyze", "--config", str(EXAMPLE), "--input", str(source), "--output", str(target)])
+        == 2
+    )
     err = capsys.readouterr().err
     assert f"{source}, {message}" in err and "Traceback" not in err
     assert not target.exists()
 
 
-def test_cli_export_unknown_film_is_one_clear_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["export", "daily", "--config", str(EXAMPLE), "--film", "jaws", "--out", str(tmp_path / "x.csv")]) == 2
-    assert "no film with slug 'jaws' (tracked: red-rooms, monster, past-lives)" in capsys.readouterr().err
+def test_cli_export_unknown_film_is_one_clear_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert (
+        main(
+            [
+                "export",
+                "daily",
+                "--config",
+                str(EXAMPLE),
+                "--film",
+                "jaws",
+                "--out",
+                str(tmp_path / "x.csv"),
+            ]
+        )
+        == 2
+    )
+    assert (
+        "no film with slug 'jaws' (tracked: red-rooms, monster, past-lives)"
+        in capsys.readouterr().err
+    )
 
 
 @pytest.mark.slow
-def test_cli_demo_runs_the_whole_flow_offline(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_demo_runs_the_whole_flow_offline(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     folder = tmp_path / "demo"
     assert main(["demo", "--config", str(EXAMPLE), "--out", str(folder), "--no-serve"]) == 0
     exports = sorted((folder / "exports").glob("daily-*.csv"))
     reports = sorted((folder / "reports").glob("*.html"))
-    assert [p.name for p in exports] == ["daily-monster.csv", "daily-past-lives.csv", "daily-red-rooms.csv"]
+    assert [p.name for p in exports] == [
+        "daily-monster.csv",
+        "daily-past-lives.csv",
+        "daily-red-rooms.csv",
+    ]
     assert len(reports) == 3 and all(p.stat().st_size > 100_000 for p in reports)
     with exports[-1].open(encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
@@ -77,5 +119,21 @@ def test_cli_demo_runs_the_whole_flow_offline(tmp_path: Path, capsys: pytest.Cap
     assert main(["demo", "--config", str(EXAMPLE), "--out", str(folder), "--no-serve"]) == 0
     assert "enriched 0 posts; indexed 0 posts, 0 signals" in capsys.readouterr().out
     config = str(folder / "filmbuzz.toml")
-    assert main(["export", "daily", "--config", config, "--film", "red-rooms", "--out", str(tmp_path / "again.csv")]) == 0
-    assert (tmp_path / "again.csv").read_text(encoding="utf-8") == exports[-1].read_text(encoding="utf-8")
+    assert (
+        main(
+            [
+                "export",
+                "daily",
+                "--config",
+                config,
+                "--film",
+                "red-rooms",
+                "--out",
+                str(tmp_path / "again.csv"),
+            ]
+        )
+        == 0
+    )
+    assert (tmp_path / "again.csv").read_text(encoding="utf-8") == exports[-1].read_text(
+        encoding="utf-8"
+    )

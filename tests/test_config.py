@@ -8,7 +8,6 @@ import pytest
 from pipeline.cli import main
 from pipeline.config import load_config
 from pipeline.errors import ConfigError
-
 from tests.conftest import EXAMPLE
 
 MINIMAL = """
@@ -46,15 +45,37 @@ def test_config_relative_data_folder_is_next_to_the_file(tmp_path: Path) -> None
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        (MINIMAL.replace('contact = "t@example.org"\n', ""), r"project\.contact: required field is missing"),
+        (
+            MINIMAL.replace('contact = "t@example.org"\n', ""),
+            r"project\.contact: required field is missing",
+        ),
         (MINIMAL.replace("year = 2023", 'year = "soon"'), r"films\[0\]\.year: .*integer"),
-        (MINIMAL + '\n[[films.events]]\ndate = "2023-13-45"\nkind = "festival"\nlabel = "x"\n', r"films\[0\]\.events\[0\]\.date"),
-        (MINIMAL + '\n[[films.events]]\ndate = 2023-07-04\nkind = "party"\nlabel = "x"\n', r"films\[0\]\.events\[0\]\.kind"),
-        (MINIMAL + '\n[[films.releases]]\ndate = 2023-07-04\nkind = "theatrical"\ncountry = "Canada"\n', r"films\[0\]\.releases\[0\]\.country"),
-        (MINIMAL + MINIMAL.split("[project]")[1].split('contact = "t@example.org"')[1], r"films\[1\]\.slug: duplicate slug 'red-rooms'"),
-        (MINIMAL + "\n[sources.myspace]\nenabled = true\n", r"sources\.myspace: unknown source 'myspace'; known sources: mastodon"),
+        (
+            MINIMAL + '\n[[films.events]]\ndate = "2023-13-45"\nkind = "festival"\nlabel = "x"\n',
+            r"films\[0\]\.events\[0\]\.date",
+        ),
+        (
+            MINIMAL + '\n[[films.events]]\ndate = 2023-07-04\nkind = "party"\nlabel = "x"\n',
+            r"films\[0\]\.events\[0\]\.kind",
+        ),
+        (
+            MINIMAL
+            + '\n[[films.releases]]\ndate = 2023-07-04\nkind = "theatrical"\ncountry = "Canada"\n',
+            r"films\[0\]\.releases\[0\]\.country",
+        ),
+        (
+            MINIMAL + MINIMAL.split("[project]")[1].split('contact = "t@example.org"')[1],
+            r"films\[1\]\.slug: duplicate slug 'red-rooms'",
+        ),
+        (
+            MINIMAL + "\n[sources.myspace]\nenabled = true\n",
+            r"sources\.myspace: unknown source 'myspace'; known sources: mastodon",
+        ),
         (MINIMAL + '\n[sources.mastodon]\nenabled = "yes please"\n', r"sources\.mastodon\.enabled"),
-        (MINIMAL.replace('name = "t"', 'name = "t"\ntimezone = "Mars/Olympus"'), r"project\.timezone: unknown time zone"),
+        (
+            MINIMAL.replace('name = "t"', 'name = "t"\ntimezone = "Mars/Olympus"'),
+            r"project\.timezone: unknown time zone",
+        ),
         ("[project\nname=", r"not valid TOML"),
     ],
 )
@@ -69,11 +90,13 @@ def test_config_errors_name_the_file_and_field(tmp_path: Path, text: str, expect
 
 
 def test_config_missing_file_says_what_to_do(tmp_path: Path) -> None:
-    with pytest.raises(ConfigError, match="file not found; copy filmbuzz.example.toml"):
+    with pytest.raises(ConfigError, match=r"file not found; copy filmbuzz\.example\.toml"):
         load_config(tmp_path / "nope.toml")
 
 
-def test_config_error_exits_non_zero_with_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_config_error_exits_non_zero_with_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = write(tmp_path, MINIMAL.replace("year = 2023", "year = 1500"))
     assert main(["enrich", "--config", str(path)]) == 2
     err = capsys.readouterr().err.strip()

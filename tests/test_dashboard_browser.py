@@ -5,24 +5,28 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 import pytest
+from werkzeug.serving import make_server
 
 from dashboards import ids
 from dashboards.app import create_app
 from pipeline.config import Config, parse_config
-from pipeline.records import POST_SCHEMA, author_key, stable_id
+from pipeline.records import POST_SCHEMA
 from pipeline.stores.embedded import EmbeddedStore
+from tests.factories import enriched_post
 
 CHROMIUM = Path("/usr/bin/chromium")
 if not CHROMIUM.exists():
     pytest.skip(f"{CHROMIUM} is missing; install Debian's chromium to run", allow_module_level=True)
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright (python) is not installed")
-werkzeug_serving = pytest.importorskip("werkzeug.serving")
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Page
 
 pytestmark = pytest.mark.browser
 
@@ -41,43 +45,15 @@ SLUG = "red-rooms"
 
 
 def enriched_row(n: int, day: str, source: str = "mastodon", **overrides: Any) -> dict[str, Any]:
-    """A post row as the enrich stage writes it (POST_SCHEMA), about red-rooms by default."""
-    when = datetime.fromisoformat(f"{day}T15:00:00+00:00")
-    film = overrides.pop("film", SLUG)
-    row: dict[str, Any] = {
-        "id": stable_id(source, f"post-{n}"),
-        "source": source,
-        "source_id": f"post-{n}",
-        "url": f"https://{source}.example/posts/{n}",
-        "author": f"user{n}",
-        "author_key": author_key(source, f"user{n}"),
-        "title": None,
-        "text": f"Post {n}: thoughts about the film",
-        "lang": "en",
-        "published_at": when,
-        "collected_at": datetime(2023, 9, 1, tzinfo=UTC),
-        "likes": n,
-        "reposts": 0,
-        "replies": 0,
-        "score": None,
-        "views": None,
-        "rating": None,
-        "parent_id": None,
-        "films": [film],
-        "query": None,
-        "extras": "{}",
-        "detected_lang": "en",
-        "mentions": [],
-        "about": [film],
-        "sentiment_label": ("pos", "neg", "neu")[n % 3],
-        "sentiment_score": 0.5,
-        "aspects": [],
-        "intents": [],
-        "country": None,
-        "enriched_at": datetime(2023, 9, 1, tzinfo=UTC),
-    }
-    row.update(overrides)
-    return row
+    """A post about red-rooms (by default) published at 15:00 UTC on `day`."""
+    return enriched_post(
+        n,
+        film=overrides.pop("film", SLUG),
+        published=datetime.fromisoformat(f"{day}T15:00:00+00:00"),
+        source=source,
+        label=("pos", "neg", "neu")[n % 3],
+        **{"likes": n, **overrides},
+    )
 
 
 def rows() -> list[dict[str, Any]]:
@@ -131,7 +107,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     store = EmbeddedStore(config.data_dir / "store.duckdb")
     store.write_posts(pa.Table.from_pylist(posts, schema=POST_SCHEMA))
     store.close()
-    server = werkzeug_serving.make_server("127.0.0.1", 0, create_app(config).server, threaded=True)
+    server = make_server("127.0.0.1", 0, create_app(config).server, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
@@ -142,7 +118,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
 
 
 @pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
+def browser() -> Iterator[Browser]:
     with sync_api.sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
         yield chromium
@@ -150,7 +126,7 @@ def browser() -> Iterator[Any]:
 
 
 @pytest.fixture
-def page(browser: Any) -> Iterator[Any]:
+def page(browser: Browser) -> Iterator[Page]:
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     tab = context.new_page()
     tab.set_default_timeout(15_000)
@@ -159,7 +135,7 @@ def page(browser: Any) -> Iterator[Any]:
 
 
 @pytest.fixture
-def errors(page: Any) -> list[str]:
+def errors(page: Page) -> list[str]:
     """Console errors and uncaught exceptions of the page, collected as they happen."""
     seen: list[str] = []
     page.on(
@@ -169,22 +145,22 @@ def errors(page: Any) -> list[str]:
     return seen
 
 
-def open_film(page: Any, site: Site, slug: str = SLUG) -> None:
+def open_film(page: Page, site: Site, slug: str = SLUG) -> None:
     page.goto(f"{site.url}/film/{slug}")
     page.wait_for_selector(f"#{ids.MENTIONS_GRAPH} .js-plotly-plot .main-svg")
     page.wait_for_function("document.querySelectorAll('.js-plotly-plot .main-svg').length >= 5")
 
 
-def mentions_bars(page: Any) -> int:
+def mentions_bars(page: Page) -> int:
     return int(page.locator(f"#{ids.MENTIONS_GRAPH} .barlayer .point").count())
 
 
-def kpi(page: Any, index: int) -> str:
+def kpi(page: Page, index: int) -> str:
     return str(page.locator(f"#{ids.KPIS} .kpi-value").nth(index).inner_text())
 
 
 def test_film_page_renders_one_bar_per_day_with_posts(
-    page: Any, site: Site, errors: list[str]
+    page: Page, site: Site, errors: list[str]
 ) -> None:
     open_film(page, site)
     posts = site.about(SLUG)
@@ -196,7 +172,7 @@ def test_film_page_renders_one_bar_per_day_with_posts(
     assert errors == []
 
 
-def test_film_page_shows_script_payload_as_text(page: Any, site: Site, errors: list[str]) -> None:
+def test_film_page_shows_script_payload_as_text(page: Page, site: Site, errors: list[str]) -> None:
     open_film(page, site)
     payload = page.locator(".post-text", has_text=PAYLOAD)
     assert payload.count() == 1
@@ -209,7 +185,7 @@ def test_film_page_shows_script_payload_as_text(page: Any, site: Site, errors: l
     assert errors == []
 
 
-def test_film_page_source_filter_updates_charts(page: Any, site: Site, errors: list[str]) -> None:
+def test_film_page_source_filter_updates_charts(page: Page, site: Site, errors: list[str]) -> None:
     open_film(page, site)
     page.get_by_label("letterboxd").uncheck()
     remaining = site.about(SLUG, sources=("mastodon",))
@@ -226,7 +202,7 @@ def test_film_page_source_filter_updates_charts(page: Any, site: Site, errors: l
     assert errors == []
 
 
-def test_overview_links_every_film(page: Any, site: Site, errors: list[str]) -> None:
+def test_overview_links_every_film(page: Page, site: Site, errors: list[str]) -> None:
     page.goto(site.url)
     page.wait_for_selector(f"#{ids.VOICE_GRAPH} .main-svg")
     cards = page.locator(f"#{ids.FILM_CARDS} a.film-card")
@@ -240,7 +216,7 @@ def test_overview_links_every_film(page: Any, site: Site, errors: list[str]) -> 
     assert errors == []
 
 
-def test_unknown_film_says_so(page: Any, site: Site, errors: list[str]) -> None:
+def test_unknown_film_says_so(page: Page, site: Site, errors: list[str]) -> None:
     page.goto(f"{site.url}/film/nope")
     page.wait_for_selector(".notice")
     assert "No tracked film" in page.locator(".notice").inner_text()

@@ -202,6 +202,7 @@ def test_voice_figure_highlights_one_film(highlight: str | None, accented: int) 
         ("HTTP://example.org/p/1", "HTTP://example.org/p/1"),
         ("javascript:alert(1)", None),
         (" https://example.org", None),
+        ("https://example.org/\njavascript:alert(1)", None),
         ("data:text/html,<script>1</script>", None),
         ("//example.org/p", None),
         (None, None),

@@ -15,7 +15,7 @@ from tests.factories import day, enriched_post, posts
 @pytest.mark.parametrize(
     ("cell", "expected"),
     [
-        ("=HYPERLINK(\"http://evil\")", "'=HYPERLINK(\"http://evil\")"),
+        ('=HYPERLINK("http://evil")', '\'=HYPERLINK("http://evil")'),
         ("+1+2", "'+1+2"),
         ("-2+3", "'-2+3"),
         ("@SUM(A1)", "'@SUM(A1)"),
@@ -42,18 +42,34 @@ def test_export_csv_round_trip_keeps_payload_inert(tmp_path: Path) -> None:
     assert rows == [{"date": "2023-07-04", "text": "'=cmd|' /C calc'!A0", "n": "-1"}]
 
 
-def test_export_daily_one_row_per_day_with_source_columns(example_config: Config, tmp_path: Path) -> None:
+def test_export_daily_one_row_per_day_with_source_columns(
+    example_config: Config, tmp_path: Path
+) -> None:
     store = EmbeddedStore(tmp_path / "s.duckdb")
-    store.write_posts(posts([
-        enriched_post(1, published=datetime(2023, 7, 4, 15, tzinfo=UTC), label="pos"),
-        enriched_post(2, published=datetime(2023, 7, 4, 16, tzinfo=UTC), label="neg", source="letterboxd"),
-        enriched_post(3, published=datetime(2023, 7, 7, 16, tzinfo=UTC), label="neu"),
-        enriched_post(4, film="monster", published=datetime(2023, 7, 5, 16, tzinfo=UTC)),
-    ]))
+    store.write_posts(
+        posts(
+            [
+                enriched_post(1, published=datetime(2023, 7, 4, 15, tzinfo=UTC), label="pos"),
+                enriched_post(
+                    2,
+                    published=datetime(2023, 7, 4, 16, tzinfo=UTC),
+                    label="neg",
+                    source="letterboxd",
+                ),
+                enriched_post(3, published=datetime(2023, 7, 7, 16, tzinfo=UTC), label="neu"),
+                enriched_post(4, film="monster", published=datetime(2023, 7, 5, 16, tzinfo=UTC)),
+            ]
+        )
+    )
     frame = daily(store, example_config, "red-rooms")
     store.close()
     assert list(frame.columns[: len(DAILY_COLUMNS)]) == DAILY_COLUMNS
-    assert [d.isoformat() for d in frame.date] == ["2023-07-04", "2023-07-05", "2023-07-06", "2023-07-07"]
+    assert [d.isoformat() for d in frame.date] == [
+        "2023-07-04",
+        "2023-07-05",
+        "2023-07-06",
+        "2023-07-07",
+    ]
     first = frame.iloc[0]
     assert (first.mentions, first.positive, first.negative, first.neutral) == (2, 1, 1, 0)
     assert (first.mastodon_mentions, first.letterboxd_mentions, first.feeds_mentions) == (1, 1, 0)

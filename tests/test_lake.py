@@ -69,7 +69,9 @@ while True:
 
 @pytest.mark.parametrize("delay", [0.9, 1.7])
 def test_lake_killed_write_leaves_no_partial_file(tmp_path: Path, delay: float) -> None:
-    child = subprocess.Popen([sys.executable, "-c", WRITER, str(tmp_path)], stdout=subprocess.DEVNULL)
+    child = subprocess.Popen(
+        [sys.executable, "-c", WRITER, str(tmp_path)], stdout=subprocess.DEVNULL
+    )
     time.sleep(delay)
     os.kill(child.pid, signal.SIGKILL)
     child.wait()

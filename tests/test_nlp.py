@@ -48,7 +48,9 @@ def run(nlp: Language, text: str, **context: object) -> spacy.tokens.Doc:
         ("ok", "fr", "fr"),
     ],
 )
-def test_language_detects_or_falls_back_to_declared(text: str, declared: str | None, expected: str) -> None:
+def test_language_detects_or_falls_back_to_declared(
+    text: str, declared: str | None, expected: str
+) -> None:
     assert detect([text], [declared]) == [expected]
 
 
@@ -62,7 +64,11 @@ def test_language_detects_or_falls_back_to_declared(text: str, declared: str | N
         ("painting the red rooms upstairs this weekend", {}, []),
         ("#monster truck rally this weekend, so loud", {}, []),
         ("I believe in past lives and reincarnation", {}, []),
-        ("Cold and patient, I liked it.", {CONTEXT_FILMS: ["red-rooms"], SOURCE: "letterboxd"}, ["red-rooms"]),
+        (
+            "Cold and patient, I liked it.",
+            {CONTEXT_FILMS: ["red-rooms"], SOURCE: "letterboxd"},
+            ["red-rooms"],
+        ),
         ("Cold and patient, I liked it.", {CONTEXT_FILMS: ["red-rooms"], SOURCE: "mastodon"}, []),
         ('Watched "Past Lives" and Greta Lee broke me.', {}, ["past-lives"]),
     ],
@@ -84,8 +90,18 @@ def test_mentions_need_evidence_for_generic_titles(
         ("en", "Boring and pretentious, what a waste of time.", {}, "neg"),
         ("en", "It was not good at all.", {}, "neg"),
         ("en", "Wow 😍🔥", {}, "pos"),
-        ("en", "Disturbing and terrifying from start to finish.", {CONTEXT_FILMS: ["red-rooms"]}, "pos"),
-        ("en", "Disturbing and terrifying from start to finish.", {CONTEXT_FILMS: ["past-lives"]}, "neg"),
+        (
+            "en",
+            "Disturbing and terrifying from start to finish.",
+            {CONTEXT_FILMS: ["red-rooms"]},
+            "pos",
+        ),
+        (
+            "en",
+            "Disturbing and terrifying from start to finish.",
+            {CONTEXT_FILMS: ["past-lives"]},
+            "neg",
+        ),
         ("en", "Saw it on Tuesday.", {RATING: 4.5}, "pos"),
         ("en", "Saw it on Tuesday.", {RATING: 1.0}, "neg"),
         ("en", "The poster is blue.", {}, "neu"),
@@ -98,7 +114,9 @@ def test_mentions_need_evidence_for_generic_titles(
         ("es", "Aburrida y pretenciosa.", {}, "neg"),
     ],
 )
-def test_sentiment_labels(config: Config, lang: str, text: str, context: dict[str, object], label: str) -> None:
+def test_sentiment_labels(
+    config: Config, lang: str, text: str, context: dict[str, object], label: str
+) -> None:
     doc = run(build_pipeline(lang, config.films), text, **context)
     assert doc._.buzz_sentiment["label"] == label, doc._.buzz_sentiment
     assert -1 <= doc._.buzz_sentiment["score"] <= 1
@@ -116,7 +134,9 @@ def test_sentiment_labels(config: Config, lang: str, text: str, context: dict[st
         ("es", "¿Dónde ver Monster en Argentina?", {"where_to_watch"}, "AR"),
     ],
 )
-def test_cues_find_intents_and_place(config: Config, lang: str, text: str, intents: set[str], country: str | None) -> None:
+def test_cues_find_intents_and_place(
+    config: Config, lang: str, text: str, intents: set[str], country: str | None
+) -> None:
     doc = run(build_pipeline(lang, config.films), text)
     assert intents <= set(doc._.buzz_intents), doc._.buzz_intents
     assert doc._.buzz_country == country

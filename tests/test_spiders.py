@@ -35,7 +35,9 @@ def expected_mastodon_uris(config: Config) -> set[str]:
     }
 
 
-def test_spider_mastodon_collects_every_tagged_status_once(example_config: Config, replay: ReplaySite) -> None:
+def test_spider_mastodon_collects_every_tagged_status_once(
+    example_config: Config, replay: ReplaySite
+) -> None:
     result = crawl(example_config, ["mastodon"], replay.host_map, fast=True)
     raw = lake_of(example_config).read("raw")
     uris = raw.column("source_id").to_pylist()
@@ -49,7 +51,9 @@ def test_spider_mastodon_collects_every_tagged_status_once(example_config: Confi
     assert first["published_at"].tzinfo is not None
 
 
-def test_spider_mastodon_post_keeps_entities_decoded(example_config: Config, replay: ReplaySite) -> None:
+def test_spider_mastodon_post_keeps_entities_decoded(
+    example_config: Config, replay: ReplaySite
+) -> None:
     crawl(example_config, ["mastodon"], replay.host_map, fast=True)
     texts = lake_of(example_config).read("raw", ["text"]).column("text").to_pylist()
     originals = {p.text for p in SNAPSHOT.of_source("mastodon") if "&" in p.text or "<" in p.text}
@@ -57,7 +61,9 @@ def test_spider_mastodon_post_keeps_entities_decoded(example_config: Config, rep
     assert originals <= set(texts)
 
 
-def test_spider_letterboxd_reads_every_page_to_the_last(example_config: Config, replay: ReplaySite) -> None:
+def test_spider_letterboxd_reads_every_page_to_the_last(
+    example_config: Config, replay: ReplaySite
+) -> None:
     crawl(example_config, ["letterboxd"], replay.host_map, fast=True)
     raw = lake_of(example_config).read("raw").to_pylist()
     reviews = SNAPSHOT.of_source("letterboxd")
@@ -75,7 +81,9 @@ def test_spider_letterboxd_reads_every_page_to_the_last(example_config: Config, 
     assert len(listing_pages) == sum(-(-n // 12) for n in per_film.values())
 
 
-def test_spider_wikipedia_collects_daily_pageviews_as_signals(example_config: Config, replay: ReplaySite) -> None:
+def test_spider_wikipedia_collects_daily_pageviews_as_signals(
+    example_config: Config, replay: ReplaySite
+) -> None:
     result = crawl(example_config, ["wikipedia"], replay.host_map, fast=True)
     signals = lake_of(example_config).read("signals")
     assert signals.num_rows == len(SNAPSHOT.pageviews) == result.signals
@@ -83,7 +91,9 @@ def test_spider_wikipedia_collects_daily_pageviews_as_signals(example_config: Co
     assert sum(signals.column("value").to_pylist()) == sum(v.views for v in SNAPSHOT.pageviews)
 
 
-def test_spider_feeds_keeps_film_news_and_uses_conditional_get(example_config: Config, replay: ReplaySite) -> None:
+def test_spider_feeds_keeps_film_news_and_uses_conditional_get(
+    example_config: Config, replay: ReplaySite
+) -> None:
     crawl(example_config, ["feeds"], replay.host_map, fast=True)
     raw = lake_of(example_config).read("raw").to_pylist()
     film_news = [p for p in SNAPSHOT.of_source("feeds") if p.labels["film"]]
@@ -120,9 +130,23 @@ def test_crawl_after_the_site_grows_adds_exactly_the_new_posts(example_config: C
 @pytest.mark.parametrize(
     ("host", "fault", "expected"),
     [
-        ("piaille.fr", Fault("/api/v1/timelines", 401, body=b'{"error":"The access token is invalid"}', times=99), "signed-in users only"),
-        ("letterboxd.com", Fault("/film/", 403, body=b"<title>Just a moment...</title>", times=99), "Cloudflare"),
-        ("wikimedia.org", Fault("/api/", 404, body=b'{"title":"Not found."}', times=99), "no pageviews"),
+        (
+            "piaille.fr",
+            Fault(
+                "/api/v1/timelines", 401, body=b'{"error":"The access token is invalid"}', times=99
+            ),
+            "signed-in users only",
+        ),
+        (
+            "letterboxd.com",
+            Fault("/film/", 403, body=b"<title>Just a moment...</title>", times=99),
+            "Cloudflare",
+        ),
+        (
+            "wikimedia.org",
+            Fault("/api/", 404, body=b'{"title":"Not found."}', times=99),
+            "no pageviews",
+        ),
     ],
 )
 def test_crawl_source_failure_is_one_clear_line_and_others_continue(
@@ -137,6 +161,8 @@ def test_crawl_source_failure_is_one_clear_line_and_others_continue(
 
 
 def test_crawl_retries_rate_limited_answers(example_config: Config, replay: ReplaySite) -> None:
-    replay.faults.add("letterboxd.com", Fault("/film/red-rooms/", 429, {"Retry-After": "0"}, times=1))
+    replay.faults.add(
+        "letterboxd.com", Fault("/film/red-rooms/", 429, {"Retry-After": "0"}, times=1)
+    )
     crawl(example_config, ["letterboxd"], replay.host_map, fast=True)
     assert lake_of(example_config).count("raw") == len(SNAPSHOT.of_source("letterboxd"))

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
-from typing import Any
+from typing import Any, ClassVar
 
 from parsel import Selector
 from scrapy.http import Response
@@ -102,7 +102,7 @@ class FeedSpider(JsonApiSpider):
     Subclasses implement `items_from_entry`.
     """
 
-    handle_httpstatus_list = [304]
+    handle_httpstatus_list: ClassVar[list[int]] = [304]
 
     def feed_request(self, url: str, **meta: Any) -> Any:
         request = self.request(self.url(url), feed=url, **meta)

@@ -65,7 +65,9 @@ class JsonApiSpider(FilmbuzzSpider):
                 "%s: %s answered HTTP %s%s", self.name, request.url, response.status, hint
             )
         else:
-            self.logger.error("%s: %s failed: %s", self.name, request.url, failure.getErrorMessage())
+            self.logger.error(
+                "%s: %s failed: %s", self.name, request.url, failure.getErrorMessage()
+            )
 
     def hint_for(self, response: Response) -> str:
         """A short 'what to do' for an error answer, appended to the log line."""

@@ -17,13 +17,19 @@ def app(snapshot: Snapshot, request: Request) -> Reply:
         return text_reply(ROBOTS_ALLOW_ALL, "text/plain")
     if request.path != "/feed/":
         return text_reply("<h1>Page not found</h1>", "text/html; charset=utf-8", 404)
-    posts = sorted(snapshot.of_source("feeds"), key=lambda p: p.published, reverse=True)[:FEED_ITEMS]
+    posts = sorted(snapshot.of_source("feeds"), key=lambda p: p.published, reverse=True)[
+        :FEED_ITEMS
+    ]
     body = rss(posts, request.host)
     etag = '"' + hashlib.sha1(body.encode("utf-8")).hexdigest()[:16] + '"'
     modified = format_datetime(posts[0].published, usegmt=True) if posts else ""
     if request.header("If-None-Match") == etag:
         return Reply(304, b"", {"ETag": etag, "Last-Modified": modified})
-    return text_reply(body, "application/rss+xml; charset=UTF-8", ETag=etag, **{"Last-Modified": modified})
+    return text_reply(
+        body,
+        "application/rss+xml; charset=UTF-8",
+        headers={"ETag": etag, "Last-Modified": modified},
+    )
 
 
 def link(post: SnapshotPost, host: str) -> str:

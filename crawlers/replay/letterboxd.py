@@ -25,11 +25,17 @@ def app(snapshot: Snapshot, request: Request) -> Reply:
         return text_reply(ROBOTS_ALLOW_ALL, "text/plain")
     match = _LISTING.match(request.path)
     if not match or match.group(2) not in _SORTS:
-        return text_reply(_page_shell("<h1>Sorry, we can’t find the page you’ve requested.</h1>"), _HTML, 404)
+        return text_reply(
+            _page_shell("<h1>Sorry, we can’t find the page you’ve requested.</h1>"), _HTML, 404
+        )
     slug, sort, number = match.group(1), match.group(2), int(match.group(3) or 1)
-    reviews = sorted((p for p in snapshot.of_source("letterboxd") if p.slug == slug), key=_SORTS[sort])
+    reviews = sorted(
+        (p for p in snapshot.of_source("letterboxd") if p.slug == slug), key=_SORTS[sort]
+    )
     if not reviews:
-        return text_reply(_page_shell("<h1>Sorry, we can’t find the page you’ve requested.</h1>"), _HTML, 404)
+        return text_reply(
+            _page_shell("<h1>Sorry, we can’t find the page you’ve requested.</h1>"), _HTML, 404
+        )
     pages = max(1, -(-len(reviews) // PER_PAGE))
     chunk = reviews[(number - 1) * PER_PAGE : number * PER_PAGE]
     cards = "".join(card(p) for p in chunk)

@@ -34,7 +34,7 @@ def app(snapshot: Snapshot, instance: str, request: Request) -> Reply:
             f'<{url}?max_id={page[-1].native_id}>; rel="next", '
             f'<{url}?min_id={page[0].native_id}>; rel="prev"'
         )
-    return json_reply([status(p, instance) for p in page], **headers)
+    return json_reply([status(p, instance) for p in page], headers=headers)
 
 
 def _page(statuses: list[SnapshotPost], request: Request) -> list[SnapshotPost]:
@@ -77,7 +77,10 @@ def content_html(text: str, instance: str) -> str:
 
 def status(post: SnapshotPost, instance: str) -> dict[str, Any]:
     home = post.instances[0]
-    created = post.published.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{post.published.microsecond // 1000:03d}Z"
+    created = (
+        post.published.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.")
+        + f"{post.published.microsecond // 1000:03d}Z"
+    )
     acct = post.author if home == instance else f"{post.author}@{home}"
     return {
         "id": str(post.native_id),

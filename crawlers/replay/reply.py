@@ -31,13 +31,17 @@ class Reply:
     headers: dict[str, str] = field(default_factory=dict)
 
 
-def json_reply(data: Any, status: int = 200, **headers: str) -> Reply:
+def json_reply(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> Reply:
     body = json.dumps(data, ensure_ascii=False).encode("utf-8")
-    return Reply(status, body, {"Content-Type": "application/json; charset=utf-8", **headers})
+    return Reply(
+        status, body, {"Content-Type": "application/json; charset=utf-8", **(headers or {})}
+    )
 
 
-def text_reply(text: str, content_type: str, status: int = 200, **headers: str) -> Reply:
-    return Reply(status, text.encode("utf-8"), {"Content-Type": content_type, **headers})
+def text_reply(
+    text: str, content_type: str, status: int = 200, headers: dict[str, str] | None = None
+) -> Reply:
+    return Reply(status, text.encode("utf-8"), {"Content-Type": content_type, **(headers or {})})
 
 
 ROBOTS_ALLOW_ALL = "User-agent: *\nDisallow:\n"

@@ -79,14 +79,18 @@ class ReplaySite:
             server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self, host, app))
             server.daemon_threads = True
             self._servers[host] = server
-            thread = threading.Thread(target=server.serve_forever, name=f"replay-{host}", daemon=True)
+            thread = threading.Thread(
+                target=server.serve_forever, name=f"replay-{host}", daemon=True
+            )
             thread.start()
             self._threads.append(thread)
         return self.host_map
 
     @property
     def host_map(self) -> dict[str, str]:
-        return {host: f"http://127.0.0.1:{s.server_address[1]}" for host, s in self._servers.items()}
+        return {
+            host: f"http://127.0.0.1:{s.server_address[1]}" for host, s in self._servers.items()
+        }
 
     def stop(self) -> None:
         for server in self._servers.values():
@@ -109,7 +113,7 @@ def _handler(site: ReplaySite, host: str, app: App) -> type[BaseHTTPRequestHandl
         def do_GET(self) -> None:
             parts = urlsplit(self.path)
             site.requests.append((host, self.path))
-            base = f"http://127.0.0.1:{self.server.server_address[1]}"
+            base = f"http://127.0.0.1:{self.server.server_port}"  # type: ignore[attr-defined]
             request = Request(host, base, parts.path, parse_qs(parts.query), dict(self.headers))
             fault = site.faults.take(host, parts.path)
             reply = _fault_reply(fault) if fault else app(request)
@@ -135,4 +139,6 @@ def _handler(site: ReplaySite, host: str, app: App) -> type[BaseHTTPRequestHandl
 def _fault_reply(fault: Fault) -> Reply:
     if fault.delay:
         time.sleep(fault.delay)
-    return Reply(fault.status, fault.body, {"Content-Type": "text/html; charset=utf-8", **fault.headers})
+    return Reply(
+        fault.status, fault.body, {"Content-Type": "text/html; charset=utf-8", **fault.headers}
+    )

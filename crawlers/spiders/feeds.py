@@ -34,7 +34,11 @@ class FeedsSpider(FeedSpider):
         if not films:
             self.count("unmatched")
             return
-        excerpt = summary if len(summary) <= EXCERPT_CHARS else summary[:EXCERPT_CHARS].rsplit(" ", 1)[0] + "…"
+        excerpt = (
+            summary
+            if len(summary) <= EXCERPT_CHARS
+            else summary[:EXCERPT_CHARS].rsplit(" ", 1)[0] + "…"
+        )
         yield Post(
             source="feeds",
             source_id=entry.id or entry.link,

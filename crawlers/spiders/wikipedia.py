@@ -30,7 +30,9 @@ class WikipediaSpider(JsonApiSpider):
                 title = quote(article.replace(" ", "_"), safe="")
                 url = f"{API}/{lang}.wikipedia/all-access/user/{title}/daily/{start:%Y%m%d}/{end:%Y%m%d}"
                 incremental = self.cursor(film.slug, lang) is not None
-                yield self.request(self.url(url), film=film.slug, lang=lang, incremental=incremental)
+                yield self.request(
+                    self.url(url), film=film.slug, lang=lang, incremental=incremental
+                )
 
     def start_day(self, film: str, lang: str, end: date) -> date:
         if self.args.backfill_days:
@@ -52,7 +54,9 @@ class WikipediaSpider(JsonApiSpider):
                 self.count("invalid/timestamp")
                 continue
             last = max(last, day) if last else day
-            yield Signal(meta["film"], "wikipedia", "pageviews", day, float(item["views"]), meta["lang"])
+            yield Signal(
+                meta["film"], "wikipedia", "pageviews", day, float(item["views"]), meta["lang"]
+            )
         if last:
             self.remember_cursor(meta, last.isoformat(), meta["film"], meta["lang"])
 

@@ -10,15 +10,13 @@ from dash import Input, Output, State, callback, dcc, html
 from dash.exceptions import PreventUpdate
 
 from dashboards import components, data, figures, ids
-from pipeline.config import Film
-from pipeline.errors import ConfigError, FilmbuzzError
+from pipeline.config import Config, Film
+from pipeline.errors import FilmbuzzError
 
 
 def title(slug: str | None = None) -> str:
-    try:
-        return f"{data.current_config().film(slug or '').title} · filmbuzz"
-    except ConfigError:
-        return "Film · filmbuzz"
+    film = _film(data.current_config(), slug)
+    return f"{film.title} · filmbuzz" if film else "Film · filmbuzz"
 
 
 dash.register_page(__name__, path_template="/film/<slug>", title=title, name="Film")
@@ -26,12 +24,11 @@ dash.register_page(__name__, path_template="/film/<slug>", title=title, name="Fi
 
 def layout(slug: str | None = None, **_query: str) -> html.Div:
     config = data.current_config()
-    film = next((f for f in config.films if f.slug == slug), None)
+    film = _film(config, slug)
     if film is None:
         return _page([_back(), components.notice(f"No tracked film is called {slug!r}.")])
     try:
-        choices = data.load_film_choices(config, film.slug)
-        view = data.load_film_view(config, data.film_filter(config, film.slug))
+        choices, view = data.load_film_page(config, film.slug)
     except FilmbuzzError as exc:
         return _page([_header(film), components.notice(str(exc))])
     return _page(
@@ -62,7 +59,7 @@ def update(
     start: str | None, end: str | None, sources: list[str] | None, slug: str
 ) -> tuple[Any, ...]:
     config = data.current_config()
-    film = next((f for f in config.films if f.slug == slug), None)
+    film = _film(config, slug)
     if film is None:
         raise PreventUpdate
     where = data.film_filter(config, film.slug, _day(start), _day(end), sources or ())
@@ -71,8 +68,11 @@ def update(
     except FilmbuzzError as exc:
         return (components.notice(str(exc)), *([dash.no_update] * 6))
     window = (where.start, where.end) if where.start and where.end else None
-    kpis, *charts, posts = _sections(film, view, config.project.timezone, config.films, window)
-    return (kpis, *charts, posts)
+    return _sections(film, view, config.project.timezone, config.films, window)
+
+
+def _film(config: Config, slug: str | None) -> Film | None:
+    return next((film for film in config.films if film.slug == slug), None)
 
 
 def _page(children: list[Any]) -> html.Div:
@@ -93,9 +93,7 @@ def _header(film: Film) -> html.Div:
             _back(),
             html.H1(film.title, style={"margin": "8px 0 2px", "fontSize": "28px"}),
             html.Div(facts, style={"color": figures.MUTED}),
-            html.Div(people, style={"color": figures.MUTED, "fontSize": "13px"})
-            if people
-            else None,
+            html.Div(people, style={"color": figures.MUTED, "fontSize": "13px"}),
         ],
         style={"marginBottom": "16px"},
     )

@@ -43,22 +43,30 @@ class Cues:
     def __init__(self, nlp: Language) -> None:
         self.nlp = nlp
 
-    def initialize(self, get_examples: Callable[[], Any] | None = None, *, nlp: Language | None = None) -> None:
+    def initialize(
+        self, get_examples: Callable[[], Any] | None = None, *, nlp: Language | None = None
+    ) -> None:
         return None
 
     def __call__(self, doc: Doc) -> Doc:
         lex = load_lexicon(doc._.buzz_lang or doc.lang_)
         folded = fold(doc.text)
-        doc._.buzz_intents = [name for name in INTENTS if (p := lex.intents.get(name)) and p.search(folded)]
+        doc._.buzz_intents = [
+            name for name in INTENTS if (p := lex.intents.get(name)) and p.search(folded)
+        ]
         genres = self._genres(doc)
         aspects: dict[str, float] = {}
         for sentence in doc.sents:
-            found = [a for a in ASPECTS if (p := lex.aspects.get(a)) and p.search(fold(sentence.text))]
+            found = [
+                a for a in ASPECTS if (p := lex.aspects.get(a)) and p.search(fold(sentence.text))
+            ]
             if found:
                 score = normalise(raw_score(lex, sentence.text, genres))
                 for aspect in found:
                     aspects.setdefault(aspect, score)
-        doc._.buzz_aspects = [{"aspect": a, "label": label(s), "score": round(s, 4)} for a, s in aspects.items()]
+        doc._.buzz_aspects = [
+            {"aspect": a, "label": label(s), "score": round(s, 4)} for a, s in aspects.items()
+        ]
         doc._.buzz_country = country_of(doc.text)
         return doc
 

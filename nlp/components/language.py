@@ -5,9 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from functools import cache
 
-from lingua import IsoCode639_1
+from lingua import IsoCode639_1, LanguageDetector, LanguageDetectorBuilder
 from lingua import Language as LinguaLanguage
-from lingua import LanguageDetector, LanguageDetectorBuilder
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -19,8 +18,12 @@ UNKNOWN = "und"
 
 @cache
 def detector(codes: tuple[str, ...]) -> LanguageDetector:
-    languages = [LinguaLanguage.from_iso_code_639_1(getattr(IsoCode639_1, c.upper())) for c in codes]
-    return LanguageDetectorBuilder.from_languages(*languages).with_preloaded_language_models().build()
+    languages = [
+        LinguaLanguage.from_iso_code_639_1(getattr(IsoCode639_1, c.upper())) for c in codes
+    ]
+    return (
+        LanguageDetectorBuilder.from_languages(*languages).with_preloaded_language_models().build()
+    )
 
 
 def detect(

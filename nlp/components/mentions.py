@@ -35,12 +35,22 @@ class Name:
 def is_generic(name: str) -> bool:
     """Short titles made of plain words can mean something else ('monster', 'past lives')."""
     words = name.split()
-    return len(words) <= 2 and name.isascii() and all(w.isalpha() for w in words) and len(squash(name)) <= 10
+    return (
+        len(words) <= 2
+        and name.isascii()
+        and all(w.isalpha() for w in words)
+        and len(squash(name)) <= 10
+    )
 
 
 def is_generic_hashtag(tag: str) -> bool:
     """'#Monster' could be anything; '#RedRooms' (two words run together) is a film tag."""
-    return len(re.findall(r"[A-Z][a-z]*", tag)) <= 1 and tag.isascii() and tag.isalpha() and len(tag) <= 8
+    return (
+        len(re.findall(r"[A-Z][a-z]*", tag)) <= 1
+        and tag.isascii()
+        and tag.isalpha()
+        and len(tag) <= 8
+    )
 
 
 def names_of(film: dict[str, Any]) -> list[Name]:
@@ -71,7 +81,13 @@ class FilmMentions(JsonState):
         self.by_phrase = phrases
         self.pattern = re.compile(rf"(?<![\w#])(?:{body})(?!\w)") if body else None
 
-    def initialize(self, get_examples: Callable[[], Any] | None = None, *, nlp: Language | None = None, films: list[dict[str, Any]] | None = None) -> None:
+    def initialize(
+        self,
+        get_examples: Callable[[], Any] | None = None,
+        *,
+        nlp: Language | None = None,
+        films: list[dict[str, Any]] | None = None,
+    ) -> None:
         if films is not None:
             self.set_films(films)
 
@@ -84,7 +100,9 @@ class FilmMentions(JsonState):
         found = self._hashtags(text) + self._phrases(text, folded)
         people = {m["film"] for m in found if m["kind"] == "person"}
         for mention in found:
-            mention["confidence"] = round(self._confidence(mention, text, context, people, film_talk), 3)
+            mention["confidence"] = round(
+                self._confidence(mention, text, context, people, film_talk), 3
+            )
         doc._.buzz_mentions = found
         about = {m["film"] for m in found if m["confidence"] >= ABOUT_THRESHOLD}
         if from_film_page:
@@ -104,11 +122,20 @@ class FilmMentions(JsonState):
         if self.pattern is None:
             return []
         return [
-            _mention(self.by_phrase[m.group()], m.start(), m.end(), text, self.by_phrase[m.group()].kind)
+            _mention(
+                self.by_phrase[m.group()], m.start(), m.end(), text, self.by_phrase[m.group()].kind
+            )
             for m in self.pattern.finditer(folded)
         ]
 
-    def _confidence(self, mention: dict[str, Any], text: str, context: set[str], people: set[str], film_talk: bool) -> float:
+    def _confidence(
+        self,
+        mention: dict[str, Any],
+        text: str,
+        context: set[str],
+        people: set[str],
+        film_talk: bool,
+    ) -> float:
         film, generic = mention["film"], mention.pop("generic")
         if mention["kind"] == "person":
             return 0.6
@@ -133,13 +160,24 @@ class FilmMentions(JsonState):
 
 
 def _mention(name: Name, start: int, end: int, text: str, kind: str) -> dict[str, Any]:
-    return {"film": name.film, "text": text[start:end], "start": start, "end": end, "kind": kind, "generic": name.generic}
+    return {
+        "film": name.film,
+        "text": text[start:end],
+        "start": start,
+        "end": end,
+        "kind": kind,
+        "generic": name.generic,
+    }
 
 
 def _title_cased(text: str, start: int, end: int) -> bool:
     words = text[start:end].split()
     at_sentence_start = not text[:start].strip() or text[:start].rstrip()[-1:] in ".!?\n"
-    return all(w[:1].isupper() for w in words) and not (at_sentence_start and len(words) == 1) and not text[start:end].isupper()
+    return (
+        all(w[:1].isupper() for w in words)
+        and not (at_sentence_start and len(words) == 1)
+        and not text[start:end].isupper()
+    )
 
 
 def _quoted(text: str, start: int, end: int) -> bool:
@@ -153,5 +191,3 @@ def _quoted(text: str, start: int, end: int) -> bool:
 )
 def make_film_mentions(nlp: Language, name: str) -> FilmMentions:
     return FilmMentions()
-
-

@@ -30,7 +30,13 @@ class FilmSentiment(JsonState):
     def __init__(self, genres: dict[str, list[str]] | None = None) -> None:
         self.genres = genres or {}
 
-    def initialize(self, get_examples: Callable[[], Any] | None = None, *, nlp: Language | None = None, genres: dict[str, list[str]] | None = None) -> None:
+    def initialize(
+        self,
+        get_examples: Callable[[], Any] | None = None,
+        *,
+        nlp: Language | None = None,
+        genres: dict[str, list[str]] | None = None,
+    ) -> None:
         if genres is not None:
             self.genres = genres
 

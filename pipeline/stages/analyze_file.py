@@ -32,7 +32,7 @@ def _parse_line(path: Path, number: int, line: str) -> tuple[str, PostInput]:
     where = f"{path}, line {number}"
     try:
         record = json.loads(line)
-    except ValueError as exc:
+    except json.JSONDecodeError as exc:
         raise InputError(f"{where}: not valid JSON ({exc.msg})") from None
     if not isinstance(record, dict):
         raise InputError(f"{where}: expected a JSON object with 'id' and 'text'")
@@ -54,7 +54,8 @@ def output_record(post_id: str, analysis: Analysis) -> dict[str, Any]:
         "intents": analysis.intents,
         "aspects": [{"aspect": a["aspect"], "sentiment": a["label"]} for a in analysis.aspects],
         "mentions": [
-            {k: m[k] for k in ("film", "text", "start", "end", "kind", "confidence")} for m in analysis.mentions
+            {k: m[k] for k in ("film", "text", "start", "end", "kind", "confidence")}
+            for m in analysis.mentions
         ],
         "country": analysis.country,
     }
@@ -69,8 +70,12 @@ def analyze_file(analyzer: Analyzer, source: Path, target: Path) -> int:
     try:
         with tmp.open("w", encoding="utf-8") as out:
             while chunk := list(islice(pairs, CHUNK)):
-                for (post_id, _), analysis in zip(chunk, analyzer.analyze(p for _, p in chunk), strict=True):
-                    out.write(json.dumps(output_record(post_id, analysis), ensure_ascii=False) + "\n")
+                for (post_id, _), analysis in zip(
+                    chunk, analyzer.analyze(p for _, p in chunk), strict=True
+                ):
+                    out.write(
+                        json.dumps(output_record(post_id, analysis), ensure_ascii=False) + "\n"
+                    )
                 lines += len(chunk)
     except BaseException:
         tmp.unlink(missing_ok=True)

@@ -61,6 +61,8 @@ def crawl(
     if finished.returncode != 0 or not summary.exists():
         tail = (finished.stderr or "").strip().splitlines()[-1:] or ["no output"]
         log = config.data_dir / "logs" / "crawl.log"
-        raise CrawlError(f"the crawl stopped with exit code {finished.returncode}: {tail[0]} (details in {log})")
+        raise CrawlError(
+            f"the crawl stopped with exit code {finished.returncode}: {tail[0]} (details in {log})"
+        )
     data = json.loads(Path(summary).read_text(encoding="utf-8"))
     return CrawlResult(data["sources"], data["error_lines"])

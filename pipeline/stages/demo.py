@@ -57,7 +57,9 @@ def run_demo(example: Path, folder: Path, step: Step = lambda _: None) -> DemoRe
         for film in config.films:
             frame = daily(store, config, film.slug)
             result.exports.append(write_csv(frame, folder / "exports" / f"daily-{film.slug}.csv"))
-            result.reports.append(write_report(config, store, film.slug, folder / "reports" / f"{film.slug}.html"))
+            result.reports.append(
+                write_report(config, store, film.slug, folder / "reports" / f"{film.slug}.html")
+            )
     finally:
         store.close()
     return result

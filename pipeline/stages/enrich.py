@@ -41,7 +41,9 @@ def enriched_row(row: dict[str, Any], analysis: Analysis, now: datetime) -> dict
     }
 
 
-def enrich(lake: Lake, analyzer: Analyzer, batch_size: int = 2000, progress: Progress | None = None) -> int:
+def enrich(
+    lake: Lake, analyzer: Analyzer, batch_size: int = 2000, progress: Progress | None = None
+) -> int:
     """Enrich every raw post not yet in lake/posts; returns how many were enriched.
 
     Each batch is written as soon as it is done, so a killed run keeps its finished batches

@@ -13,7 +13,7 @@ def open_store(config: Config, read_only: bool = False) -> Store:
 
         return EmbeddedStore(config.data_dir / "store.duckdb", read_only=read_only)
     raise StoreError(
-        f"{config.path}: store.backend = {config.store.backend!r} is not available yet; use \"embedded\""
+        f'{config.path}: store.backend = {config.store.backend!r} is not available yet; use "embedded"'
     )
 
 

@@ -77,7 +77,7 @@ class Store(ABC):
     def post_count(self) -> int:
         """How many posts the store holds."""
 
-    def close(self) -> None:
+    def close(self) -> None:  # noqa: B027 — most stores have nothing to release
         """Release connections."""
 
     def volume(self, where: Filter) -> pd.DataFrame:
@@ -98,14 +98,18 @@ class Store(ABC):
     def breakdown(self, where: Filter, dimension: str) -> pd.DataFrame:
         """Columns: film, <dimension>, posts, sorted by film then posts descending."""
         frame = self.totals(where, [dimension])
-        return frame.sort_values(["film", "posts", dimension], ascending=[True, False, True]).reset_index(drop=True)
+        return frame.sort_values(
+            ["film", "posts", dimension], ascending=[True, False, True]
+        ).reset_index(drop=True)
 
 
 def sentiment_table(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     """Pivot counts by sentiment label into pos/neg/neu columns with the net score."""
     if frame.empty:
         return pd.DataFrame(columns=[*keys, "pos", "neg", "neu", "posts", "net"])
-    wide = frame.pivot_table(index=keys, columns="sentiment", values="posts", aggfunc="sum", fill_value=0)
+    wide = frame.pivot_table(
+        index=keys, columns="sentiment", values="posts", aggfunc="sum", fill_value=0
+    )
     wide = wide.reindex(columns=["pos", "neg", "neu"], fill_value=0).reset_index()
     wide.columns.name = None
     wide["posts"] = wide[["pos", "neg", "neu"]].sum(axis=1)

@@ -23,7 +23,9 @@ _DIMENSION_SQL = {
     "intent": ("i.intent", ", unnest(p.intents) AS i(intent)"),
     "aspect": ("a.item.aspect", ", unnest(p.aspects) AS a(item)"),
 }
-_ENGAGEMENT = "coalesce(p.likes, 0) + coalesce(p.reposts, 0) + coalesce(p.replies, 0) + coalesce(p.score, 0)"
+_ENGAGEMENT = (
+    "coalesce(p.likes, 0) + coalesce(p.reposts, 0) + coalesce(p.replies, 0) + coalesce(p.score, 0)"
+)
 
 
 class EmbeddedStore(Store):
@@ -95,10 +97,14 @@ class EmbeddedStore(Store):
     def _grouped(self, where: Filter, by: Sequence[str], with_period: bool) -> pd.DataFrame:
         unknown = [d for d in by if d not in DIMENSIONS]
         if unknown:
-            raise StoreError(f"unknown breakdown {unknown[0]!r}; choose from {', '.join(DIMENSIONS)}")
+            raise StoreError(
+                f"unknown breakdown {unknown[0]!r}; choose from {', '.join(DIMENSIONS)}"
+            )
         selects, joins = ["f.film"], ""
         if with_period:
-            selects.append(f"CAST(date_trunc('{where.granularity}', {_local(where)}) AS DATE) AS period")
+            selects.append(
+                f"CAST(date_trunc('{where.granularity}', {_local(where)}) AS DATE) AS period"
+            )
         for dimension in by:
             expression, join = _DIMENSION_SQL[dimension]
             selects.append(f"{expression} AS {dimension}")
@@ -130,7 +136,8 @@ class EmbeddedStore(Store):
         return self._frame(sql, [*params, limit, offset])
 
     def signals(self, where: Filter, metric: str | None = None) -> pd.DataFrame:
-        conditions, params = ["true"], []
+        conditions: list[str] = ["true"]
+        params: list[Any] = []
         if where.films:
             conditions.append("film IN (SELECT unnest(?))")
             params.append(list(where.films))
@@ -156,7 +163,8 @@ def _local(where: Filter) -> str:
 
 
 def _where(where: Filter) -> tuple[str, list[Any]]:
-    conditions, params = ["true"], []
+    conditions: list[str] = ["true"]
+    params: list[Any] = []
     for column, values in (
         ("f.film", where.films),
         ("p.source", where.sources),
@@ -173,12 +181,18 @@ def _where(where: Filter) -> tuple[str, list[Any]]:
         conditions.append(f"CAST({_local(where)} AS DATE) <= ?")
         params.append(where.end)
     if where.text:
-        conditions.append("(p.text ILIKE ? ESCAPE '\\' OR coalesce(p.title, '') ILIKE ? ESCAPE '\\')")
-        pattern = "%" + where.text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        conditions.append(
+            "(p.text ILIKE ? ESCAPE '\\' OR coalesce(p.title, '') ILIKE ? ESCAPE '\\')"
+        )
+        pattern = (
+            "%" + where.text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        )
         params += [pattern, pattern]
     return " AND ".join(conditions), params
 
 
 def _empty(selects: list[str]) -> pd.DataFrame:
     names = [s.rsplit(" AS ", 1)[-1].split(".")[-1] for s in selects]
-    return pd.DataFrame({name: pd.Series(dtype="object") for name in names} | {"posts": pd.Series(dtype="int64")})
+    return pd.DataFrame(
+        {name: pd.Series(dtype="object") for name in names} | {"posts": pd.Series(dtype="int64")}
+    )
