@@ -64,8 +64,7 @@ def cmd_index(args: argparse.Namespace) -> int:
     config = _config(args)
     store = open_store(config)
     try:
-        state = config.data_dir / "state" / f"indexed-{config.store.backend}.json"
-        result = index(Lake(config.data_dir / "lake"), store, state, rebuild=args.rebuild)
+        result = index(Lake(config.data_dir / "lake"), store, rebuild=args.rebuild)
     finally:
         store.close()
     out.print(f"indexed {result.posts} posts and {result.signals} signals")

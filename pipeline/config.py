@@ -5,7 +5,7 @@ from __future__ import annotations
 import tomllib
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -87,6 +87,7 @@ class Film(Strict):
 
 
 class SourceConfig(Strict):
+    collects: ClassVar[str] = "posts"  # or "signals": daily numbers only, no posts
     enabled: bool = True
     max_pages: int = Field(default=20, ge=1)
 
@@ -100,6 +101,7 @@ class LetterboxdSource(SourceConfig):
 
 
 class WikipediaSource(SourceConfig):
+    collects: ClassVar[str] = "signals"
     start: date | None = None
     days: int = Field(default=120, ge=1)
 
@@ -116,6 +118,14 @@ class SourcesConfig(Strict):
 
     def enabled(self) -> list[str]:
         return [name for name in type(self).model_fields if getattr(self, name).enabled]
+
+    @classmethod
+    def post_sources(cls) -> list[str]:
+        """Sources that collect posts (as opposed to signals only), in a stable order."""
+        fields = cls.model_fields
+        return [
+            n for n, f in fields.items() if getattr(f.annotation, "collects", "posts") == "posts"
+        ]
 
 
 class Config(Strict):

@@ -28,7 +28,7 @@ def daily(
 ) -> pd.DataFrame:
     """One row per day for a film: counts, sentiment, one `<source>_mentions` column per source."""
     where = Filter(films=(film,), start=start, end=end, timezone=config.project.timezone)
-    sources = list(type(config.sources).model_fields)
+    sources = type(config.sources).post_sources()
     source_columns = [f"{s}_mentions" for s in sources]
     by_sentiment = store.sentiment(where)
     by_source = store.counts(where, ["source"])

@@ -49,7 +49,7 @@ def run_demo(example: Path, folder: Path, step: Step = lambda _: None) -> DemoRe
     step("indexing into the embedded store")
     store = open_store(config)
     try:
-        indexed = index(lake, store, config.data_dir / "state" / "indexed-embedded.json")
+        indexed = index(lake, store)
         result = DemoResult(config, crawled, enriched, indexed)
         step("writing CSV exports and HTML reports")
         from dashboards.report import write_report

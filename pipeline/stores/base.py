@@ -61,8 +61,9 @@ class Store(ABC):
     def top_posts(self, where: Filter, limit: int = 10, offset: int = 0) -> pd.DataFrame:
         """The most engaged posts (likes + reposts + replies + score), newest first on ties.
 
-        Columns: id, film, source, url, author, title, text, lang, published_at,
-        sentiment_label, sentiment_score, rating, engagement.
+        One row per post. Columns: id, film (the first of the post's films that the filter
+        asks for), films (all films the post is about), source, url, author, title, text, lang,
+        published_at, sentiment_label, sentiment_score, rating, engagement.
         """
 
     @abstractmethod
@@ -72,6 +73,15 @@ class Store(ABC):
     @abstractmethod
     def clear(self) -> None:
         """Remove everything (before a rebuild from the lake)."""
+
+    @abstractmethod
+    def indexed_files(self) -> set[str]:
+        """Names of the lake files this store already holds (kept in the store, so a fresh
+        store always catches up from the whole lake)."""
+
+    @abstractmethod
+    def mark_indexed(self, name: str) -> None:
+        """Record that every row of lake file `name` is in the store."""
 
     @abstractmethod
     def post_count(self) -> int:
@@ -101,6 +111,23 @@ class Store(ABC):
         return frame.sort_values(
             ["film", "posts", dimension], ascending=[True, False, True]
         ).reset_index(drop=True)
+
+
+TOP_POST_COLUMNS = [
+    "id", "film", "films", "source", "url", "author", "title", "text", "lang",
+    "published_at", "sentiment_label", "sentiment_score", "rating", "engagement",
+]  # fmt: skip
+
+
+def with_film_column(frame: pd.DataFrame, where: Filter) -> pd.DataFrame:
+    """Add `film`: the first of each post's films that the filter asks for."""
+    wanted = set(where.films)
+    films = [list(f) for f in frame["films"]] if len(frame) else []
+    frame = frame.assign(
+        film=[next((f for f in fs if not wanted or f in wanted), None) for fs in films],
+        films=films,
+    )
+    return frame.reindex(columns=TOP_POST_COLUMNS)
 
 
 def sentiment_table(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:

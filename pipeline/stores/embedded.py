@@ -12,7 +12,7 @@ import pyarrow as pa
 
 from pipeline.errors import StoreError
 from pipeline.records import POST_SCHEMA, SIGNAL_SCHEMA
-from pipeline.stores.base import DIMENSIONS, Filter, Store
+from pipeline.stores.base import DIMENSIONS, Filter, Store, with_film_column
 
 # How each dimension is read: a column of posts, or one row per element of a list column.
 _DIMENSION_SQL = {
@@ -48,6 +48,7 @@ class EmbeddedStore(Store):
             empty = pa.Table.from_batches([], schema=schema)  # noqa: F841 — read by DuckDB by name
             self.db.execute(f"CREATE TABLE IF NOT EXISTS {name} AS SELECT * FROM empty WHERE false")
         self.db.execute("CREATE TABLE IF NOT EXISTS post_films (id VARCHAR, film VARCHAR)")
+        self.db.execute("CREATE TABLE IF NOT EXISTS indexed_files (name VARCHAR PRIMARY KEY)")
 
     def close(self) -> None:
         self.db.close()
@@ -82,8 +83,14 @@ class EmbeddedStore(Store):
 
     def clear(self) -> None:
         with self._transaction():
-            for name in ("posts", "post_films", "signals"):
+            for name in ("posts", "post_films", "signals", "indexed_files"):
                 self.db.execute(f"DELETE FROM {name}")
+
+    def indexed_files(self) -> set[str]:
+        return {row[0] for row in self.db.execute("SELECT name FROM indexed_files").fetchall()}
+
+    def mark_indexed(self, name: str) -> None:
+        self.db.execute("INSERT OR IGNORE INTO indexed_files VALUES (?)", [name])
 
     def post_count(self) -> int:
         return int(self.db.execute("SELECT count(*) FROM posts").fetchall()[0][0])
@@ -125,15 +132,15 @@ class EmbeddedStore(Store):
             raise StoreError(f"{self.path}: query failed ({exc})") from None
 
     def top_posts(self, where: Filter, limit: int = 10, offset: int = 0) -> pd.DataFrame:
-        clause, params = _where(where)
+        clause, params = _where(where, films="list_has_any(p.about, ?::VARCHAR[])")
         sql = (
-            "SELECT p.id, f.film, p.source, p.url, p.author, p.title, p.text, "
+            "SELECT p.id, p.about AS films, p.source, p.url, p.author, p.title, p.text, "
             "coalesce(p.detected_lang, p.lang) AS lang, p.published_at, p.sentiment_label, "
             f"p.sentiment_score, p.rating, {_ENGAGEMENT} AS engagement "
-            f"FROM posts p JOIN post_films f ON f.id = p.id WHERE {clause} "
+            f"FROM posts p WHERE {clause} "
             "ORDER BY engagement DESC, p.published_at DESC, p.id LIMIT ? OFFSET ?"
         )
-        return self._frame(sql, [*params, limit, offset])
+        return with_film_column(self._frame(sql, [*params, limit, offset]), where)
 
     def signals(self, where: Filter, metric: str | None = None) -> pd.DataFrame:
         conditions: list[str] = ["true"]
@@ -162,11 +169,13 @@ def _local(where: Filter) -> str:
     return f"timezone('{zone}', p.published_at)"
 
 
-def _where(where: Filter) -> tuple[str, list[Any]]:
+def _where(where: Filter, films: str = "f.film IN (SELECT unnest(?))") -> tuple[str, list[Any]]:
     conditions: list[str] = ["true"]
     params: list[Any] = []
+    if where.films:
+        conditions.append(films)
+        params.append(list(where.films))
     for column, values in (
-        ("f.film", where.films),
         ("p.source", where.sources),
         ("coalesce(p.detected_lang, p.lang, 'und')", where.languages),
         ("p.country", where.countries),
