@@ -15,6 +15,7 @@ class CursorStore:
         self.path = Path(path)
         self.values: dict[str, str] = self._load()
         self.pending: dict[str, str] = {}
+        self.held: set[str] = set()
 
     def _load(self) -> dict[str, str]:
         try:
@@ -28,8 +29,19 @@ class CursorStore:
     def get(self, key: str) -> str | None:
         return self.values.get(key)
 
+    def with_prefix(self, *parts: str) -> dict[str, str]:
+        """Saved cursors whose key starts with these parts (e.g. every watched thread of a film)."""
+        prefix = cursor_key(*parts) + "|"
+        return {k.removeprefix(prefix): v for k, v in self.values.items() if k.startswith(prefix)}
+
     def propose(self, key: str, value: str) -> None:
-        self.pending[key] = value
+        if key not in self.held:
+            self.pending[key] = value
+
+    def hold(self, key: str) -> None:
+        """Keep `key` at its saved value for this run, whatever is proposed later."""
+        self.held.add(key)
+        self.pending.pop(key, None)
 
     def commit(self) -> None:
         if not self.pending:

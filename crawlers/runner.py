@@ -7,9 +7,12 @@ crashed or killed crawl never takes the CLI down with it.
 from __future__ import annotations
 
 import argparse
+import ctypes
 import json
 import logging
 import os
+import signal
+import sys
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
@@ -17,7 +20,11 @@ from typing import Any
 from scrapy.crawler import Crawler, CrawlerProcess
 from scrapy.settings import Settings
 
+from crawlers import credentials
+from crawlers.impersonate import impersonation_settings
 from pipeline.config import Config, load_config
+
+PR_SET_PDEATHSIG = 1
 
 
 def user_agent(config: Config) -> str:
@@ -40,16 +47,22 @@ def build_settings(
         "USER_AGENT": user_agent(config),
         "LOG_FILE": str(log_file),
         "LOG_FILE_APPEND": True,
+        "HTTPCACHE_DIR": str(data_dir / "cache" / "http"),
     }
     if fast:  # a local replay site: politeness delays only slow the tests down
         overrides |= {
             "DOWNLOAD_DELAY": 0,
             "AUTOTHROTTLE_ENABLED": False,
-            "CONCURRENT_REQUESTS_PER_DOMAIN": 8,
+            "CONCURRENT_REQUESTS_PER_DOMAIN": 16,
+            "CONCURRENT_REQUESTS": 32,
             "RETRY_TIMES": 2,
+            "FILMBUZZ_MAX_WAIT": 2.0,
         }
     settings.setdict(overrides, priority="cmdline")
     return settings
+
+
+QUIET_LOGGERS = ("scrapy.downloadermiddlewares.retry",)
 
 
 class ErrorCollector(logging.Handler):
@@ -60,6 +73,8 @@ class ErrorCollector(logging.Handler):
         self.lines: list[str] = []
 
     def emit(self, record: logging.LogRecord) -> None:
+        if record.name.startswith(QUIET_LOGGERS):
+            return  # the spider's own line says it better (these stay in the log file)
         self.lines.append(record.getMessage().splitlines()[0][:500])
 
 
@@ -77,8 +92,14 @@ def summarise(crawler: Crawler) -> dict[str, Any]:
         "dropped": stats.get("item_dropped_count", 0),
         "requests": stats.get("downloader/request_count", 0),
         "finish_reason": stats.get("finish_reason"),
+        "elapsed": _elapsed(stats),
         "counters": {k.removeprefix(prefix): v for k, v in stats.items() if k.startswith(prefix)},
     }
+
+
+def _elapsed(stats: dict[str, Any]) -> float:
+    start, finish = stats.get("start_time"), stats.get("finish_time")
+    return (finish - start).total_seconds() if start and finish else 0.0
 
 
 def run(args: argparse.Namespace) -> dict[str, Any]:
@@ -88,9 +109,15 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     settings = build_settings(
         config, data_dir, json.loads(args.host_map), args.fast, data_dir / "logs" / "crawl.log"
     )
+    if args.flush_items:
+        settings.set("FILMBUZZ_FLUSH_ITEMS", args.flush_items, priority="cmdline")
     process = CrawlerProcess(settings)
     collector = ErrorCollector()
-    logging.getLogger().addHandler(collector)
+    root = logging.getLogger()
+    root.addHandler(collector)
+    redactor = credentials.SecretRedactor(credentials.all_secrets())
+    for handler in root.handlers:
+        handler.addFilter(redactor)
     crawlers = []
     spider_kwargs: dict[str, Any] = {}
     if args.films:
@@ -99,6 +126,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         spider_kwargs["backfill_days"] = args.backfill_days
     for name in args.spiders:
         crawler = process.create_crawler(name)
+        crawler.settings.update(impersonation_settings(config, name), priority="spider")
         crawlers.append(crawler)
         process.crawl(crawler, **spider_kwargs)
     process.start()
@@ -108,7 +136,19 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     }
 
 
+def exit_with_parent() -> None:
+    """Ask Linux to send SIGTERM when `filmbuzz` dies, even by SIGKILL: Scrapy then stops
+    cleanly (items flushed, cursors saved) instead of crawling on unattended."""
+    if not sys.platform.startswith("linux"):
+        return
+    parent = int(os.environ.get("FILMBUZZ_PARENT_PID") or os.getppid())
+    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    if os.getppid() != parent:  # the parent died before the request took effect
+        sys.exit("filmbuzz: the crawl's parent process is gone; not crawling")
+
+
 def main() -> None:
+    exit_with_parent()
     parser = argparse.ArgumentParser(prog="python -m crawlers.runner")
     parser.add_argument("--config", required=True)
     parser.add_argument("--data-dir", required=True)
@@ -117,6 +157,7 @@ def main() -> None:
     parser.add_argument("--fast", action="store_true")
     parser.add_argument("--films", default="")
     parser.add_argument("--backfill-days", type=int, default=0)
+    parser.add_argument("--flush-items", type=int, default=0)
     parser.add_argument("spiders", nargs="+")
     args = parser.parse_args()
     summary = run(args)

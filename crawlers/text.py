@@ -47,3 +47,23 @@ class TitleMatcher:
     def films_in(self, text: str) -> list[str]:
         folded = fold(text)
         return [slug for slug, pattern in self.patterns if pattern.search(folded)]
+
+
+def search_terms(film: Film) -> list[str]:
+    """The names a search engine should be asked for: the title and other titles, once each."""
+    seen: set[str] = set()
+    terms = []
+    for name in [film.title, *film.titles]:
+        key = fold(name.strip())
+        if key and key not in seen:
+            seen.add(key)
+            terms.append(name.strip())
+    return terms
+
+
+def or_query(film: Film, hashtags: bool = True) -> str:
+    """`"Title" OR "Other title" OR #Tag` for engines that take boolean queries."""
+    parts = [f'"{term}"' for term in search_terms(film)]
+    if hashtags:
+        parts += [f"#{tag}" for tag in film.hashtags]
+    return " OR ".join(parts)

@@ -17,6 +17,7 @@ from flask import Flask
 
 from dashboards.data import CONFIG_KEY, CONFIG_PATH_KEY
 from dashboards.figures import FONT, INK
+from dashboards.filterbar import NAV
 from pipeline.config import Config, load_config
 
 PAGES_FOLDER = Path(__file__).resolve().with_name("pages")
@@ -34,6 +35,9 @@ _INDEX = Template("""<!DOCTYPE html>
   .film-card > div { transition: box-shadow .15s ease, border-color .15s ease; }
   .film-card:hover > div { border-color: #bac8ff; box-shadow: 0 4px 12px rgba(16, 24, 40, .08); }
   .post-link:hover { text-decoration: underline !important; }
+  .pager a { color: #3b5bdb; text-decoration: none; font-weight: 500; }
+  .health td, .health th { padding: 6px 10px; text-align: left; border-top: 1px solid #e5e7eb; }
+  .health th { font-size: 12px; color: #6b7280; font-weight: 500; border-top: none; }
 </style>
 </head>
 <body>
@@ -72,7 +76,13 @@ def serve(config: Config, host: str = "127.0.0.1", port: int = 8050, debug: bool
 
 
 def _shell(config: Config) -> html.Div:
-    links = [_nav_link(film.title, f"/film/{film.slug}") for film in config.films]
+    pages = [("Overview", "/"), ("Compare", "/compare"), ("Posts", "/posts")]
+    # With many films the overview's cards are the way in; a few fit in the bar.
+    films = [(f.title, f"/film/{f.slug}") for f in config.films] if len(config.films) <= 5 else []
+    links: list[Any] = [_nav_link(label, href) for label, href in pages]
+    if films:
+        links.append(html.Span("|", style={"color": "#5c6f99"}))
+        links += [_nav_link(label, href) for label, href in films]
     bar = html.Header(
         html.Nav(
             [
@@ -103,7 +113,12 @@ def _shell(config: Config) -> html.Div:
 
 
 def _nav_link(label: str, href: str) -> dcc.Link:
-    return dcc.Link(label, href=href, style={"color": "#dbe4ff", "textDecoration": "none"})
+    return dcc.Link(
+        label,
+        id={"type": NAV, "key": href},
+        href=href,
+        style={"color": "#dbe4ff", "textDecoration": "none"},
+    )
 
 
 @functools.cache

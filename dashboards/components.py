@@ -11,6 +11,7 @@ import re
 from datetime import datetime
 from typing import Any, TypeGuard
 
+import dash
 import pandas as pd
 import plotly.graph_objects as go
 from dash import dcc, html
@@ -90,7 +91,13 @@ def graph_card(graph_id: str, figure: go.Figure) -> html.Div:
     graph = dcc.Graph(
         id=graph_id,
         figure=figure,
-        config={"displaylogo": False, "responsive": True, "modeBarButtonsToRemove": ["lasso2d"]},
+        config={
+            "displaylogo": False,
+            "responsive": True,
+            "modeBarButtonsToRemove": ["lasso2d"],
+            # Served with the app (assets/topojson): maps draw without reaching plotly's CDN.
+            "topojsonURL": dash.get_asset_url("topojson/"),
+        },
     )
     return html.Div(graph, style={**CARD, "padding": "8px"})
 
@@ -115,10 +122,13 @@ def top_posts(frame: pd.DataFrame, timezone: str = "UTC") -> html.Div:
     return html.Div([heading, listing], style=CARD)
 
 
-def post_item(row: dict[str, Any], timezone: str = "UTC") -> html.Li:
+def post_item(
+    row: dict[str, Any], timezone: str = "UTC", titles: dict[str, str] | None = None
+) -> html.Li:
+    """One post; with `titles` (slug → film title), the films it is about are named too."""
     title = plain(row.get("title"))
     body = [
-        _post_meta(row, timezone),
+        _post_meta(row, timezone, titles or {}),
         html.Div(title, style={"fontWeight": 600, "marginTop": "4px"}) if title else None,
         html.P(shorten(plain(row.get("text"))), className="post-text", style=_POST_TEXT),
         _post_footer(row),
@@ -130,11 +140,14 @@ def post_item(row: dict[str, Any], timezone: str = "UTC") -> html.Li:
     )
 
 
-def _post_meta(row: dict[str, Any], timezone: str) -> html.Div:
+def _post_meta(row: dict[str, Any], timezone: str, titles: dict[str, str]) -> html.Div:
     source = plain(row.get("source"))
     label = plain(row.get("sentiment_label"))
+    films = row.get("films")
+    named = [titles[f] for f in films if f in titles] if isinstance(films, list) and titles else []
     parts: list[Any] = [
         _badge(source, source_color(source)),
+        *(html.Span(name, className="post-film", style={"fontWeight": 600}) for name in named),
         html.Span(format_when(row.get("published_at"), timezone), style={"color": MUTED}),
     ]
     if label in SENTIMENT_NAMES:
@@ -211,3 +224,22 @@ def format_when(value: object, timezone: str) -> str:
     stamp = pd.Timestamp(value)
     stamp = stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp
     return stamp.tz_convert(timezone).strftime("%Y-%m-%d %H:%M")
+
+
+def spark_bars(daily: pd.Series, height: int = 48) -> html.Div:
+    """Posts per day as a row of CSS bars: dozens of cards cost no chart rendering at all."""
+    peak = max(int(daily.max()), 1) if len(daily) else 1
+    bars = [
+        html.Div(
+            title=f"{pd.Timestamp(day):%a %d %b}: {int(posts):,}",
+            style={
+                "flex": "1",
+                "height": f"{max(int(posts) / peak * 100, 2 if posts else 0):.0f}%",
+                "background": "#3b5bdb",
+                "borderRadius": "1px",
+            },
+        )
+        for day, posts in daily.items()
+    ]
+    style = {"display": "flex", "alignItems": "flex-end", "gap": "2px", "height": f"{height}px"}
+    return html.Div(bars, className="sparkline", style={**style, "marginTop": "10px"})

@@ -1,7 +1,7 @@
 """Read-only data access for the dashboards and the report, through the Store only.
 
 Nothing happens at import time. A query opens the store read-only and closes it again, so no
-connection is shared between threads. The pages' `load_*` results are cached per process for up to
+connection is shared between threads. `load(...)` results are cached per process for up to
 CACHE_SECONDS: a busy page costs one set of queries, and a re-index shows up within that time.
 Cached frames are shared between requests: treat them as read-only.
 """
@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import functools
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import date
-from typing import cast
+from typing import Any, TypeVar, cast
 
 import pandas as pd
 from flask import current_app
@@ -27,6 +27,7 @@ CONFIG_KEY = "FILMBUZZ_CONFIG"
 CONFIG_PATH_KEY = "FILMBUZZ_CONFIG_PATH"
 TOP_POSTS = 10
 CACHE_SECONDS = 30
+T = TypeVar("T")
 
 
 def current_config() -> Config:
@@ -44,6 +45,17 @@ def reading(config: Config) -> Iterator[Store]:
 
 
 @dataclass(frozen=True)
+class Choices:
+    """What the global filters offer: the days with posts and the values present."""
+
+    first: date | None
+    last: date | None
+    sources: list[str]
+    languages: list[str]
+    countries: list[str]
+
+
+@dataclass(frozen=True)
 class FilmView:
     """Everything the film page and the report show for one film and one filter."""
 
@@ -55,6 +67,10 @@ class FilmView:
     languages: pd.DataFrame  # lang, posts
     voice: pd.DataFrame  # film, posts, share (across all tracked films)
     top_posts: pd.DataFrame
+    aspects: pd.DataFrame  # aspect, sentiment, posts
+    intents: pd.DataFrame  # period (week), intent, posts
+    demand: pd.DataFrame  # country, intent, posts
+    signals: pd.DataFrame  # source, metric, key, day, value
 
     @property
     def mentions(self) -> int:
@@ -75,62 +91,56 @@ class FilmView:
         return float(row["share"].iloc[0]) if not row.empty else 0.0
 
 
-@dataclass(frozen=True)
-class FilmChoices:
-    """What the film page's filters offer: the days with posts and the sources present."""
-
-    first: date | None
-    last: date | None
-    sources: list[str]
+def film_filter(config: Config, slug: str, **fields: Any) -> Filter:
+    return Filter(films=(slug,), timezone=config.project.timezone, **fields)
 
 
-@dataclass(frozen=True)
-class FilmSummary:
-    slug: str
-    title: str
-    year: int
-    posts: int
-    net: float | None
-    share: float | None
+def choices(store: Store, config: Config) -> Choices:
+    """The filters' options over every tracked film (one grouped query and one daily count)."""
+    where = Filter(films=tuple(f.slug for f in config.films), timezone=config.project.timezone)
+    totals = store.totals(where, ["source", "lang", "country"])
+    periods = pd.to_datetime(store.volume(where)["period"])
 
+    def ranked(column: str) -> list[str]:
+        sums = totals.groupby(column)["posts"].sum().sort_values(ascending=False)
+        return [str(value) for value in sums.index]
 
-def film_filter(
-    config: Config,
-    slug: str,
-    start: date | None = None,
-    end: date | None = None,
-    sources: Sequence[str] = (),
-) -> Filter:
-    return Filter(
-        films=(slug,),
-        start=start,
-        end=end,
-        sources=tuple(sources),
-        timezone=config.project.timezone,
-    )
+    first = periods.min().date() if len(periods) else None
+    last = periods.max().date() if len(periods) else None
+    return Choices(first, last, ranked("source"), ranked("lang"), ranked("country"))
 
 
 def film_view(store: Store, config: Config, where: Filter) -> FilmView:
     """Everything for `where` (one film); share of voice is against all tracked films."""
     everyone = replace(where, films=tuple(film.slug for film in config.films))
+    undated = replace(where, start=None, end=None)
+    queries: dict[str, Callable[[Store], pd.DataFrame]] = {
+        "volume": lambda s: _without_film(s.volume(where)),
+        "sentiment": lambda s: _without_film(s.sentiment(where)),
+        "reach": lambda s: s.totals(where, ["source", "lang"]),
+        "voice": lambda s: s.share_of_voice(everyone),
+        "top_posts": lambda s: s.top_posts(where, limit=TOP_POSTS),
+        "aspects": lambda s: _without_film(s.totals(where, ["aspect", "sentiment"])),
+        "intents": lambda s: _without_film(
+            s.counts(replace(where, granularity="week"), ["intent"])
+        ),
+        "demand": lambda s: _without_film(s.totals(where, ["country", "intent"])),
+        # Signals are snapshots (stats as of the crawl): all of them, charts pick their days.
+        "signals": lambda s: s.signals(undated).drop(columns=["film"]),
+    }
+    frames = {name: query(store) for name, query in queries.items()}
+    reach = frames.pop("reach")  # one query for both breakdowns (every post has both fields)
     return FilmView(
         slug=where.films[0],
         where=where,
-        volume=_without_film(store.volume(where)),
-        sentiment=_without_film(store.sentiment(where)),
-        sources=_without_film(store.breakdown(where, "source")),
-        languages=_without_film(store.breakdown(where, "lang")),
-        voice=store.share_of_voice(everyone),
-        top_posts=store.top_posts(where, limit=TOP_POSTS),
+        sources=_ranked(reach, "source"),
+        languages=_ranked(reach, "lang"),
+        **frames,
     )
 
 
 def empty_film_view(where: Filter) -> FilmView:
-    """The view of a filter that cannot match anything (e.g. no source ticked)."""
-
-    def frame(*columns: str) -> pd.DataFrame:
-        return pd.DataFrame({name: pd.Series(dtype="object") for name in columns})
-
+    """The view of a filter that cannot match anything."""
     return FilmView(
         slug=where.films[0],
         where=where,
@@ -140,45 +150,25 @@ def empty_film_view(where: Filter) -> FilmView:
         languages=frame("lang", "posts"),
         voice=frame("film", "posts", "share"),
         top_posts=frame("id", "url", "text"),
+        aspects=frame("aspect", "sentiment", "posts"),
+        intents=frame("period", "intent", "posts"),
+        demand=frame("country", "intent", "posts"),
+        signals=frame("source", "metric", "key", "day", "value"),
     )
 
 
-def film_choices(store: Store, config: Config, slug: str) -> FilmChoices:
-    where = film_filter(config, slug)
-    periods = pd.to_datetime(store.volume(where)["period"])
-    sources = store.breakdown(where, "source")["source"].astype(str).tolist()
-    if periods.empty:
-        return FilmChoices(None, None, sources)
-    return FilmChoices(periods.min().date(), periods.max().date(), sources)
+def frame(*columns: str) -> pd.DataFrame:
+    return pd.DataFrame({name: pd.Series(dtype="object") for name in columns})
 
 
-def overview(store: Store, config: Config) -> tuple[list[FilmSummary], pd.DataFrame]:
-    """One summary per tracked film (config order) and the share of voice, over all the data."""
-    where = Filter(films=tuple(f.slug for f in config.films), timezone=config.project.timezone)
-    moods = sentiment_table(store.totals(where, ["sentiment"]), ["film"]).set_index("film")
-    voice = store.share_of_voice(where)
-    shares = voice.set_index("film")
-    total = int(voice["posts"].sum())
-    result = []
-    for film in config.films:
-        posts = int(moods.at[film.slug, "posts"]) if film.slug in moods.index else 0
-        net = float(moods.at[film.slug, "net"]) if posts else None
-        share = None if not total else _share(shares, film.slug)
-        result.append(FilmSummary(film.slug, film.title, film.year, posts, net, share))
-    return result, voice
+def film_totals(store: Store, config: Config, where: Filter) -> pd.DataFrame:
+    """Columns film, pos, neg, neu, posts, net over `where` (all its films)."""
+    return sentiment_table(store.totals(where, ["sentiment"]), ["film"])
 
 
-def load_film_page(config: Config, slug: str) -> tuple[FilmChoices, FilmView]:
-    """The film page's filter choices and its unfiltered view (cached)."""
-    return _film_page(_Keyed(config), slug, _period())
-
-
-def load_film_view(config: Config, where: Filter) -> FilmView:
-    return _film_view(_Keyed(config), where, _period())
-
-
-def load_overview(config: Config) -> tuple[list[FilmSummary], pd.DataFrame]:
-    return _overview(_Keyed(config), _period())
+def load(loader: Callable[..., T], config: Config, *args: Any) -> T:
+    """`loader(store, config, *args)`, cached per process; `args` must be hashable."""
+    return cast(T, _cached(loader, _Keyed(config), args, _period()))
 
 
 class _Keyed:
@@ -200,27 +190,21 @@ def _period() -> int:
     return int(time.monotonic() // CACHE_SECONDS)
 
 
-@functools.lru_cache(maxsize=64)
-def _film_page(keyed: _Keyed, slug: str, period: int) -> tuple[FilmChoices, FilmView]:
-    with reading(keyed.config) as store:
-        where = film_filter(keyed.config, slug)
-        return film_choices(store, keyed.config, slug), film_view(store, keyed.config, where)
-
-
 @functools.lru_cache(maxsize=256)
-def _film_view(keyed: _Keyed, where: Filter, period: int) -> FilmView:
+def _cached(loader: Callable[..., Any], keyed: _Keyed, args: tuple[Any, ...], period: int) -> Any:
     with reading(keyed.config) as store:
-        return film_view(store, keyed.config, where)
+        return loader(store, keyed.config, *args)
 
 
-@functools.lru_cache(maxsize=8)
-def _overview(keyed: _Keyed, period: int) -> tuple[list[FilmSummary], pd.DataFrame]:
-    with reading(keyed.config) as store:
-        return overview(store, keyed.config)
+def clear_cache() -> None:
+    """Forget cached results (benchmarks measure cold loads)."""
+    _cached.cache_clear()
 
 
-def _share(voice: pd.DataFrame, slug: str) -> float:
-    return float(voice.at[slug, "share"]) if slug in voice.index else 0.0
+def _ranked(frame: pd.DataFrame, column: str) -> pd.DataFrame:
+    """Columns <column>, posts: summed, the most posts first (as `Store.breakdown`)."""
+    sums = frame.groupby(column, as_index=False)["posts"].sum()
+    return sums.sort_values(["posts", column], ascending=[False, True]).reset_index(drop=True)
 
 
 def _without_film(frame: pd.DataFrame) -> pd.DataFrame:

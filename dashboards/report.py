@@ -13,10 +13,12 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.offline import get_plotlyjs
 
-from dashboards import components, figures
+from dashboards import components, figures, figures_film
 from dashboards.data import FilmView, film_filter, film_view
 from pipeline.config import Config, Film
 from pipeline.stores import Store
+
+TOPOJSON = Path(__file__).resolve().with_name("assets") / "topojson" / "world_110m.json"
 
 _CSS = Template("""
 /* Fixed grid tracks: each chart's inline script sizes it while the page is still parsing. */
@@ -27,7 +29,9 @@ h1 { margin: 0 0 4px; font-size: 28px; }
 .grid { display: grid; gap: 16px; margin: 16px 0; }
 .kpis { grid-template-columns: repeat(3, 1fr); }
 .charts-3 { grid-template-columns: repeat(3, 1fr); }
-@media (max-width: 900px) { .kpis, .charts-3 { grid-template-columns: 1fr; } }
+.charts-2 { grid-template-columns: repeat(2, 1fr); }
+@media (max-width: 900px) { .kpis, .charts-3, .charts-2 { grid-template-columns: 1fr; } }
+.facts { display: flex; gap: 24px; flex-wrap: wrap; margin-top: 8px; }
 .card { background: white; border: 1px solid #e5e7eb; border-radius: 10px; padding: 16px 18px;
         min-width: 0; }
 .kpi-label { font-size: 12px; text-transform: uppercase; letter-spacing: .06em; color: $muted; }
@@ -48,12 +52,18 @@ def write_report(config: Config, store: Store, film_slug: str, out_path: str | P
 
 
 def render_report(config: Config, film: Film, view: FilmView) -> str:
+    last = pd.to_datetime(view.volume["period"]).max() if len(view.volume) else None
+    as_of = last.date() if last is not None else datetime.now(UTC).date()
     charts = [
         ("mentions", figures.mentions_figure(view.volume, film)),
         ("sentiment", figures.sentiment_figure(view.sentiment)),
+        ("aspects", figures_film.aspects_figure(view.aspects)),
+        ("intents", figures_film.intents_figure(view.intents)),
+        ("demand", figures_film.demand_map(view.demand, film, as_of)),
         ("sources", figures.source_figure(view.sources)),
         ("languages", figures.language_figure(view.languages)),
         ("voice", figures.voice_figure(view.voice, config.films, highlight=film.slug)),
+        ("pageviews", figures_film.pageviews_figure(view.signals)),
     ]
     parts = {name: _chart(name, figure) for name, figure in charts}
     timezone = config.project.timezone
@@ -66,18 +76,25 @@ def render_report(config: Config, film: Film, view: FilmView) -> str:
 <title>{title}</title>
 <style>{_CSS}</style>
 <script>{get_plotlyjs()}</script>
+<script>{_geo_assets()}</script>
 </head>
 <body>
 <main>
 {_heading(config, film, view)}
 {_kpis(view)}
 <div class="card">{parts["mentions"]}</div>
-<div class="card" style="margin-top:16px">{parts["sentiment"]}</div>
+<div class="grid charts-2">
+<div class="card">{parts["sentiment"]}</div>
+<div class="card">{parts["aspects"]}</div>
+<div class="card">{parts["intents"]}</div>
+<div class="card">{parts["demand"]}</div>
+</div>
 <div class="grid charts-3">
 <div class="card">{parts["sources"]}</div>
 <div class="card">{parts["languages"]}</div>
 <div class="card">{parts["voice"]}</div>
 </div>
+<div class="card">{parts["pageviews"]}{_facts(view)}</div>
 {_top_posts(view.top_posts, timezone)}
 </main>
 </body>
@@ -111,6 +128,21 @@ def _kpis(view: FilmView) -> str:
         _kpi("Share of voice", components.percent(view.share), "of posts about tracked films"),
     ]
     return '<div class="grid kpis">' + "".join(cards) + "</div>"
+
+
+def _facts(view: FilmView) -> str:
+    facts = figures_film.signal_facts(view.signals)
+    cells = "".join(
+        f'<div><div class="kpi-label">{html.escape(label)}</div><strong>{html.escape(value)}</strong></div>'
+        for label, value in facts
+    )
+    return f'<div class="facts">{cells}</div>' if cells else ""
+
+
+def _geo_assets() -> str:
+    # Plotly reads maps from window.PlotlyGeoAssets before the network: the report stays offline.
+    world = TOPOJSON.read_text(encoding="utf-8")
+    return f"window.PlotlyGeoAssets = {{topojson: {{world_110m: {world}}}}};"
 
 
 def _kpi(label: str, value: str, note: str, color: str = figures.INK) -> str:

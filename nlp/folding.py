@@ -5,7 +5,6 @@ from __future__ import annotations
 import unicodedata
 from functools import lru_cache
 
-
 _APOSTROPHES = {"’": "'", "‘": "'", "ʼ": "'"}
 
 
@@ -18,6 +17,7 @@ def _fold_char(char: str) -> str:
     return folded if len(folded) == 1 else char.lower()
 
 
+@lru_cache(maxsize=1024)  # components of one pipeline fold the same post text in turn
 def fold(text: str) -> str:
     """Lower-case and strip accents character by character: len(fold(s)) == len(s)."""
     if text.isascii():

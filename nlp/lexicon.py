@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from importlib.resources import files
@@ -22,12 +23,37 @@ _REQUIRED = ("positive", "negative", "negators", "intensifiers", "contrast", "in
 
 
 def phrase_pattern(phrases: Any) -> re.Pattern[str] | None:
-    """One regex for many phrases, longest first, matched on word boundaries."""
-    folded = sorted({fold(p).strip() for p in phrases if p and p.strip()}, key=len, reverse=True)
+    """One regex for many phrases, longest match first, on word boundaries."""
+    folded = {fold(p).strip() for p in phrases if p and p.strip()}
     if not folded:
         return None
-    body = "|".join(re.escape(p) for p in folded)
-    return re.compile(rf"(?<!\w)(?:{body})(?!\w)")
+    return re.compile(rf"(?<!\w){trie_regex(folded)}(?!\w)")
+
+
+def trie_regex(phrases: Iterable[str]) -> str:
+    """The phrases as a character trie ('cat|car' -> 'ca(?:r|t)'): Python's `re` tries a flat
+    alternation's branches one by one at every position, a trie only the one that fits.
+    Optional tails are greedy, so the longest phrase that ends on a word boundary wins."""
+    trie: dict[str, Any] = {}
+    for phrase in phrases:
+        node = trie
+        for char in phrase:
+            node = node.setdefault(char, {})
+        node[""] = {}
+    return _node_regex(trie)
+
+
+def _node_regex(node: dict[str, Any]) -> str:
+    branches = [
+        re.escape(char) + _node_regex(child) for char, child in sorted(node.items()) if char
+    ]
+    if not branches:
+        return ""
+    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    if "" not in node:
+        return body
+    single = len(body) == 1 or (len(body) == 2 and body[0] == "\\")  # one (escaped) character
+    return f"{body}?" if single else f"(?:{body})?"
 
 
 @dataclass
@@ -46,11 +72,18 @@ class Lexicon:
     emoji: dict[str, float]
     polarity_pattern: re.Pattern[str] | None = field(init=False)
     contrast_pattern: re.Pattern[str] | None = field(init=False)
+    any_aspect: re.Pattern[str] | None = field(init=False)
+    ascii_emoji: dict[str, float] = field(init=False)
 
     def __post_init__(self) -> None:
         praise = {w for words in self.genre_praise.values() for w in words}
         self.polarity_pattern = phrase_pattern(set(self.polarity) | praise)
         self.contrast_pattern = phrase_pattern(self.contrast)
+        self.ascii_emoji = {e: w for e, w in self.emoji.items() if e.isascii()}
+        # one search tells whether a post names any aspect at all (most do not)
+        self.any_aspect = (
+            re.compile("|".join(p.pattern for p in self.aspects.values())) if self.aspects else None
+        )
 
     @classmethod
     def from_dict(cls, lang: str, data: dict[str, Any], common: dict[str, Any]) -> Lexicon:

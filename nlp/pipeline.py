@@ -6,6 +6,7 @@ language's pipeline with `nlp.pipe`, so tokenisation and lexicons fit the text.
 
 from __future__ import annotations
 
+import multiprocessing
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -20,12 +21,12 @@ import nlp.components.cues
 import nlp.components.language
 import nlp.components.mentions
 import nlp.components.sentiment  # noqa: F401 — registers the factories
-from nlp.components import CONTEXT_FILMS, DECLARED_LANG, RATING, SOURCE
+from nlp.components import CONTEXT_FILMS, DECLARED_LANG, RATING, SOURCE, TEXT
 from nlp.components.language import detect
 from pipeline.config import Film
 
 TOKENIZER_LANGUAGES = frozenset({"en", "fr", "pt", "es", "de", "it", "nl"})
-COMPONENTS = ("buzz_language", "sentencizer", "buzz_film_mentions", "buzz_sentiment", "buzz_cues")
+COMPONENTS = ("buzz_language", "buzz_film_mentions", "buzz_sentiment", "buzz_cues")
 
 
 @dataclass(slots=True)
@@ -76,7 +77,7 @@ def build_pipeline(lang: str, films: Iterable[Film]) -> Language:
     mentions: Any = pipeline.get_pipe("buzz_film_mentions")
     sentiment: Any = pipeline.get_pipe("buzz_sentiment")
     mentions.initialize(films=catalogue)
-    sentiment.initialize(genres={f["slug"]: f["genres"] for f in catalogue})
+    sentiment.initialize(genres={f["slug"]: f["genres"] for f in catalogue}, nlp=pipeline)
     return pipeline
 
 
@@ -96,10 +97,24 @@ class Analyzer:
         return self._pipelines[key]
 
     def analyze(self, posts: Iterable[PostInput]) -> Iterator[Analysis]:
-        """One Analysis per post, in order; memory stays bounded by the batch size."""
+        """One Analysis per post, in order; memory stays bounded by the batch size.
+
+        With `n_process` > 1, batches go to that many worker processes, `n_process` batches at a
+        time; each worker builds its own pipelines. Workers are spawned, not forked: lingua's
+        thread pool does not survive a fork.
+        """
         iterator = iter(posts)
-        while batch := list(islice(iterator, self.batch_size)):
-            yield from self._analyze_batch(batch)
+        if self.n_process <= 1:
+            while batch := list(islice(iterator, self.batch_size)):
+                yield from self._analyze_batch(batch)
+            return
+        context = multiprocessing.get_context("spawn")
+        with context.Pool(self.n_process, _start_worker, (self.films, self.batch_size)) as pool:
+            while window := [
+                b for _ in range(self.n_process) if (b := list(islice(iterator, self.batch_size)))
+            ]:
+                for analyses in pool.map(_analyze_in_worker, window):
+                    yield from analyses
 
     def _analyze_batch(self, batch: list[PostInput]) -> list[Analysis]:
         langs = detect([p.full_text for p in batch], [p.lang for p in batch])
@@ -112,7 +127,7 @@ class Analyzer:
             docs = [self._doc(pipeline, batch[i], langs[i]) for i in indexes]
             for index, doc in zip(
                 indexes,
-                pipeline.pipe(docs, batch_size=self.batch_size, n_process=self.n_process),
+                pipeline.pipe(docs, batch_size=self.batch_size),
                 strict=True,
             ):
                 results[index] = to_analysis(doc)
@@ -128,20 +143,35 @@ class Analyzer:
                 CONTEXT_FILMS: list(post.films),
                 SOURCE: post.source,
                 RATING: post.rating,
+                TEXT: post.full_text,
             }
         )
         return doc
 
 
+_worker: Analyzer | None = None
+
+
+def _start_worker(films: list[Film], batch_size: int) -> None:
+    global _worker
+    _worker = Analyzer(films, batch_size)
+
+
+def _analyze_in_worker(batch: list[PostInput]) -> list[Analysis]:
+    assert _worker is not None, "worker not started"
+    return _worker._analyze_batch(batch)
+
+
 def to_analysis(doc: Doc) -> Analysis:
-    sentiment = doc._.buzz_sentiment
+    ext = doc._  # each `doc._` builds a new accessor: take it once
+    sentiment = ext.buzz_sentiment
     return Analysis(
-        lang=doc._.buzz_lang,
-        mentions=doc._.buzz_mentions,
-        about=doc._.buzz_about,
+        lang=ext.buzz_lang,
+        mentions=ext.buzz_mentions,
+        about=ext.buzz_about,
         sentiment_label=sentiment["label"],
         sentiment_score=sentiment["score"],
-        aspects=doc._.buzz_aspects,
-        intents=doc._.buzz_intents,
-        country=doc._.buzz_country,
+        aspects=ext.buzz_aspects,
+        intents=ext.buzz_intents,
+        country=ext.buzz_country,
     )

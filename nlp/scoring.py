@@ -24,7 +24,8 @@ def raw_score(lex: Lexicon, text: str, genres: frozenset[str] = frozenset()) -> 
     total = 0.0
     for start, end, weight in _clauses(lex, folded):
         total += weight * _clause_score(lex, folded, start, end, praise)
-    total += sum(w * min(text.count(e), 3) for e, w in lex.emoji.items() if e in text)
+    emoji = lex.emoji if not text.isascii() else lex.ascii_emoji  # ASCII text: only ":)", "<3"…
+    total += sum(w * min(text.count(e), 3) for e, w in emoji.items() if e in text)
     return total * (1.1 if "!" in text else 1.0)
 
 

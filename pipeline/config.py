@@ -38,9 +38,15 @@ class ProjectConfig(Strict):
 
 
 class ElasticsearchConfig(Strict):
-    url: str = "http://localhost:9200"
-    index_prefix: str = "filmbuzz"
+    """Where the Elasticsearch store lives. Secrets (API key, password) come only from the
+    environment: FILMBUZZ_ES_API_KEY, or FILMBUZZ_ES_USERNAME and FILMBUZZ_ES_PASSWORD."""
+
+    url: str = "http://localhost:9200"  # FILMBUZZ_ES_URL overrides it
+    index_prefix: str = Field(default="filmbuzz", pattern=r"^[a-z0-9][a-z0-9_-]*$")
     flavor: Literal["elasticsearch", "opensearch"] = "elasticsearch"
+    ca_certs: Path | None = None  # FILMBUZZ_ES_CA_CERTS overrides it
+    request_timeout: float = Field(default=30.0, gt=0)
+    max_retries: int = Field(default=3, ge=0)
 
 
 class StoreConfig(Strict):
@@ -90,6 +96,7 @@ class SourceConfig(Strict):
     collects: ClassVar[str] = "posts"  # or "signals": daily numbers only, no posts
     enabled: bool = True
     max_pages: int = Field(default=20, ge=1)
+    page_size: int = Field(default=100, ge=1, le=100)  # items asked per page, where the API lets us
 
 
 class MastodonSource(SourceConfig):
@@ -98,6 +105,34 @@ class MastodonSource(SourceConfig):
 
 class LetterboxdSource(SourceConfig):
     sort: Literal["added", "activity", "added-earliest", "rating", "entry-rating"] = "added"
+    accounts: list[str] = []  # members whose RSS (`/{user}/rss/`) is read too
+    stats: bool = True  # film page statistics and rating histogram, as Signals
+    full_text: bool = True  # fetch the full text of truncated reviews
+    impersonate: str | None = None  # e.g. "chrome": needs the `impersonate` extra
+
+
+class BlueskySource(SourceConfig):
+    host: str = "bsky.social"  # the PDS that creates the session and proxies searchPosts
+    sort: Literal["latest", "top"] = "latest"
+    jetstream: str = "jetstream2.us-east.bsky.network"  # for `filmbuzz listen bluesky`
+
+
+class RedditSource(SourceConfig):
+    subreddits: list[str] = []
+    sitewide: bool = True
+    comments: bool = True
+    max_more: int = Field(default=3, ge=0)  # `more` expansions per thread
+    watch_threads: int = Field(default=25, ge=0)  # recent threads re-checked for new comments
+
+
+class YoutubeSource(SourceConfig):
+    replies: bool = True
+    watch_threads: int = Field(default=50, ge=0, le=50)  # threads re-checked for new replies
+
+
+class XSource(SourceConfig):
+    max_pages: int = Field(default=3, ge=1)  # pay-per-use: every post read is billed
+    query_suffix: str = "-is:retweet"
 
 
 class WikipediaSource(SourceConfig):
@@ -115,6 +150,10 @@ class SourcesConfig(Strict):
     letterboxd: LetterboxdSource = LetterboxdSource(enabled=False)
     wikipedia: WikipediaSource = WikipediaSource(enabled=False)
     feeds: FeedsSource = FeedsSource(enabled=False)
+    bluesky: BlueskySource = BlueskySource(enabled=False)
+    reddit: RedditSource = RedditSource(enabled=False)
+    youtube: YoutubeSource = YoutubeSource(enabled=False)
+    x: XSource = XSource(enabled=False)
 
     def enabled(self) -> list[str]:
         return [name for name in type(self).model_fields if getattr(self, name).enabled]
@@ -128,11 +167,71 @@ class SourcesConfig(Strict):
         ]
 
 
+class ScheduleConfig(Strict):
+    """Cron lines (minute hour day month weekday) for `filmbuzz schedule`; "" turns a job off."""
+
+    run: str = "0 */2 * * *"  # crawl -> enrich -> index
+    exports: str = "30 6 * * *"
+    alerts: str = "15 * * * *"
+    timezone: str | None = None  # default: [project] timezone
+    misfire_grace_seconds: int = Field(default=900, ge=1)
+
+    @field_validator("run", "exports", "alerts")
+    @classmethod
+    def _crontab(cls, value: str) -> str:
+        from apscheduler.triggers.cron import CronTrigger
+
+        if value.strip():
+            try:
+                CronTrigger.from_crontab(value)
+            except ValueError as exc:
+                raise ValueError(f"not a cron line like '0 */2 * * *' ({exc})") from None
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _zone(cls, value: str | None) -> str | None:
+        return ProjectConfig._known_zone(value) if value else value
+
+
+class ExportsConfig(Strict):
+    """Scheduled exports: `<folder>/<kind>-<YYYY-MM-DD>.<format>`, the folder relative to the config."""
+
+    folder: Path = Path("exports")
+    format: Literal["csv", "xlsx"] = "csv"
+    bom: bool = False  # start CSV files with a UTF-8 BOM, for Excel
+    kinds: list[Literal["daily", "posts", "territories", "aspects"]] = [
+        "daily", "posts", "territories", "aspects",
+    ]  # fmt: skip
+    days: int | None = Field(default=None, ge=1)  # only the last N days (default: everything)
+
+
+class AlertsConfig(Strict):
+    """Alert thresholds and delivery. The SMTP password comes only from FILMBUZZ_SMTP_PASSWORD."""
+
+    baseline_days: int = Field(default=28, ge=7)
+    min_increase: int = Field(default=6, ge=1)  # a spike is at least this many posts above normal
+    p_value: float = Field(default=0.002, gt=0, lt=0.5)  # tail probability a spike must beat
+    lookback_days: int = Field(default=3, ge=1)  # days judged on each check
+    where_to_watch_min: int = Field(default=3, ge=1)  # asks in a week before "rising" can fire
+    webhook: str | None = None  # JSON POST; FILMBUZZ_ALERTS_WEBHOOK overrides it
+    smtp_host: str | None = None
+    smtp_port: int = Field(default=587, ge=1, le=65535)
+    smtp_starttls: bool = True
+    smtp_username: str | None = None
+    smtp_from: str | None = None
+    smtp_to: list[str] = []
+    timeout: float = Field(default=10.0, gt=0)
+
+
 class Config(Strict):
     project: ProjectConfig
     store: StoreConfig = StoreConfig()
     films: list[Film] = Field(min_length=1)
     sources: SourcesConfig = SourcesConfig()
+    schedule: ScheduleConfig = ScheduleConfig()
+    exports: ExportsConfig = ExportsConfig()
+    alerts: AlertsConfig = AlertsConfig()
     path: Path = Path("filmbuzz.toml")
 
     @model_validator(mode="after")

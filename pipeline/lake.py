@@ -102,7 +102,8 @@ class Lake:
     def _write_atomically(self, folder: Path, table: pa.Table) -> Path:
         folder.mkdir(parents=True, exist_ok=True)
         _remove_stale_temporaries(folder)
-        name = f"part-{time.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:12]}.parquet"
+        # Names sort in writing order, which keeps enrich and index in the order data arrived.
+        name = f"part-{time.time_ns():020d}-{uuid.uuid4().hex[:8]}.parquet"
         tmp = folder / f"{_TMP_PREFIX}{name}"
         final = folder / name
         try:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -137,3 +138,25 @@ def test_cli_demo_runs_the_whole_flow_offline(
     assert (tmp_path / "again.csv").read_text(encoding="utf-8") == exports[-1].read_text(
         encoding="utf-8"
     )
+
+
+@pytest.mark.slow
+def test_cli_demo_runs_on_the_elasticsearch_store(tmp_path: Path, osmem_clone: Any) -> None:
+    text = (
+        EXAMPLE.read_text(encoding="utf-8")
+        .replace('backend = "embedded"', 'backend = "elasticsearch"')
+        .replace(
+            'index_prefix = "filmbuzz"',
+            'index_prefix = "demo"\nflavor = "opensearch"\nmax_retries = 1',
+        )
+        .replace('url = "http://localhost:9200"', f'url = "{osmem_clone.url}"')
+    )
+    config = tmp_path / "es.toml"
+    config.write_text(text, encoding="utf-8")
+    folder = tmp_path / "demo"
+    assert main(["demo", "--config", str(config), "--out", str(folder), "--no-serve"]) == 0
+    demo_config = str(folder / "filmbuzz.toml")
+    assert main(["index", "--config", demo_config, "--check"]) == 0
+    assert (folder / "exports" / "daily-red-rooms.csv").stat().st_size > 1000
+    assert main(["index", "--config", demo_config, "--rebuild"]) == 0
+    assert main(["index", "--config", demo_config, "--check"]) == 0

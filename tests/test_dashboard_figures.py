@@ -245,7 +245,8 @@ def report_view(config: Config) -> FilmView:
 def test_report_inlines_plotly_once_and_escapes_posts(tmp_path: Path) -> None:
     config = config_in(tmp_path)
     page = render_report(config, FILM, report_view(config))
-    assert page.count('class="plotly-graph-div"') == 5
+    assert page.count('class="plotly-graph-div"') == 9
+    assert "PlotlyGeoAssets" in page
     assert page.count("plotly.js v") == 1
     assert "&lt;script&gt;window.__pwned=1&lt;/script&gt;" in page
     assert "<script>window.__pwned" not in page

@@ -89,7 +89,7 @@ def test_mentions_need_evidence_for_generic_titles(
         ("en", "I loved it, an absolute masterpiece.", {}, "pos"),
         ("en", "Boring and pretentious, what a waste of time.", {}, "neg"),
         ("en", "It was not good at all.", {}, "neg"),
-        ("en", "Wow 😍🔥", {}, "pos"),
+        ("en", "😍🔥", {}, "pos"),
         (
             "en",
             "Disturbing and terrifying from start to finish.",
@@ -188,3 +188,68 @@ def test_factories_are_exposed_as_spacy_entry_points() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "buzz_language,buzz_film_mentions,buzz_sentiment,buzz_cues"
+
+
+@pytest.mark.parametrize(
+    ("text", "about"),
+    [
+        ("Monster de Kore-eda : les deux gamins sont incroyables.", ["monster"]),
+        ("Le nouveau Kore-eda, Kaibutsu, en compétition #Kaibutsu", ["monster"]),
+        ("Monster energy at 2am, big regret", []),
+        ("Acabei de ver Monster, vão assistir!", ["monster"]),
+    ],
+)
+def test_mentions_use_surnames_intents_and_keep_titles_apart_from_hashtags(
+    english: Language, text: str, about: list[str]
+) -> None:
+    assert run(english, text)._.buzz_about == about
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "present", "absent"),
+    [
+        ("en", "I would not recommend it to anyone", set(), {"recommend"}),
+        ("en", "Not sure I want to see it", set(), {"want_to_see"}),
+        ("en", "Just watched the trailer, looks great", set(), {"watched"}),
+        ("fr", "Je ne recommande pas ce film", set(), {"recommend"}),
+        ("es", "Acabo de ver Monster, ¡vayan a verla!", {"watched", "recommend"}, set()),
+        ("pt", "Tem torrent de Monster com legenda?", {"piracy"}, set()),
+    ],
+)
+def test_cues_intents_skip_negations_and_trailers(
+    config: Config, lang: str, text: str, present: set[str], absent: set[str]
+) -> None:
+    found = set(run(build_pipeline(lang, config.films), text)._.buzz_intents)
+    assert present <= found and not absent & found, found
+
+
+def test_cues_a_rating_means_the_post_was_watched(english: Language) -> None:
+    assert "watched" in run(english, "Cold and patient.", **{RATING: 4.0})._.buzz_intents
+
+
+def test_analyzer_in_two_processes_gives_the_same_results(config: Config) -> None:
+    posts = [
+        PostInput("Just saw Red Rooms, brilliant and chilling."),
+        PostInput("Vidas Passadas é lindo demais, chorei muito."),
+        PostInput("monster trucks this weekend"),
+    ]
+    alone = list(Analyzer(config.films, batch_size=2).analyze(posts))
+    pooled = list(Analyzer(config.films, batch_size=2, n_process=2).analyze(posts))
+    assert pooled == alone
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("I think the film is great and the cast too", "en"),
+        ("Je pense que le film est beau et les acteurs aussi", "fr"),
+        ("Eu acho que o filme é lindo e não sei o que dizer", "pt"),
+        ("Creo que el film es muy bueno y los actores también", "es"),
+        ("Kaibutsu!", None),
+        ("the film, le film", None),
+    ],
+)
+def test_language_function_words_settle_clear_cases_only(text: str, expected: str | None) -> None:
+    from nlp.components.language import by_function_words
+
+    assert by_function_words(text) == expected

@@ -98,9 +98,11 @@ def test_spider_feeds_keeps_film_news_and_uses_conditional_get(
     raw = lake_of(example_config).read("raw").to_pylist()
     film_news = [p for p in SNAPSHOT.of_source("feeds") if p.labels["film"]]
     assert {p.title for p in film_news} <= {r["title"] for r in raw}
-    assert all(r["url"].startswith("https://www.indiewire.com/") for r in raw)
+    hosts = {"https://www.indiewire.com/", "https://filmmakermagazine.com/"}
+    assert {r["url"].split("features")[0] for r in raw} == hosts, "RSS and Atom"
+    assert all(len(r["text"]) <= 601 for r in raw), "an excerpt, not the article"
     again = crawl(example_config, ["feeds"], replay.host_map, fast=True)
-    assert again.sources["feeds"]["counters"].get("not_modified") == 1
+    assert again.sources["feeds"]["counters"].get("not_modified") == 2
     assert again.posts == 0
 
 

@@ -1,4 +1,4 @@
-"""Store queries against known data. The same expectations will run against every store."""
+"""The store contract: every query against known data, the same expectations for every store."""
 
 from __future__ import annotations
 
@@ -8,8 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from pipeline.errors import StoreError
 from pipeline.records import Signal
 from pipeline.stores.base import Filter, Store
+from pipeline.stores.elasticsearch import ElasticsearchStore
 from pipeline.stores.embedded import EmbeddedStore
 from tests.factories import day, enriched_post, posts, signals
 
@@ -23,7 +25,12 @@ def known_rows() -> list[dict]:
             2, published=T(2023, 7, 4, 23, 30, tzinfo=UTC), label="neg", source="letterboxd"
         ),
         enriched_post(
-            3, published=T(2023, 7, 5, 2, tzinfo=UTC), label="neu", lang="fr", detected_lang="fr"
+            3,
+            published=T(2023, 7, 5, 2, tzinfo=UTC),
+            label="neu",
+            lang="fr",
+            detected_lang="fr",
+            text="Glaçant et magnifique",
         ),
         enriched_post(
             4,
@@ -51,9 +58,13 @@ def known_rows() -> list[dict]:
     ]
 
 
-@pytest.fixture(params=["embedded"])
+@pytest.fixture(params=["embedded", "elasticsearch"])
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
-    opened = EmbeddedStore(tmp_path / "store.duckdb")
+    opened: Store
+    if request.param == "embedded":
+        opened = EmbeddedStore(tmp_path / "store.duckdb")
+    else:
+        opened = ElasticsearchStore(request.getfixturevalue("es_config"))
     opened.write_posts(posts(known_rows()))
     opened.write_signals(
         signals(
@@ -133,6 +144,11 @@ def test_store_breakdowns(
         (Filter(languages=("fr",)), 1),
         (Filter(countries=("BR",)), 1),
         (Filter(text="= great"), 1),
+        (Filter(text="GREAT monster"), 1),
+        (Filter(text="great boring"), 0),
+        (Filter(text="grea"), 0),
+        (Filter(text="GLAÇANT"), 1),
+        (Filter(text="ant"), 0),
         (Filter(text="100%"), 0),
         (Filter(start=day("2023-07-06")), 1),
         (Filter(start=day("2024-01-01")), 0),
@@ -168,3 +184,43 @@ def test_store_signals(store: Store) -> None:
     frame = store.signals(Filter(films=("red-rooms",)), metric="pageviews")
     assert list(frame.value) == [120.0, 80.0]
     assert store.signals(Filter(films=("monster",))).empty
+
+
+def test_store_top_posts_pages_without_repeats(store: Store) -> None:
+    first = store.top_posts(Filter(), limit=3)
+    second = store.top_posts(Filter(), limit=3, offset=3)
+    ids = [*first.id, *second.id]
+    assert len(ids) == len(set(ids)) == len(known_rows())
+    both = store.top_posts(Filter(films=("red-rooms", "monster"))).set_index("id")
+    shared = known_rows()[5]["id"]
+    assert list(both.loc[shared].films) == ["red-rooms", "monster"]
+
+
+def test_store_counts_by_several_dimensions(store: Store) -> None:
+    frame = store.counts(Filter(films=("monster",)), ["intent", "sentiment"])
+    rows = {(r.period.isoformat(), r.intent, r.sentiment): r.posts for r in frame.itertuples()}
+    assert rows == {
+        ("2023-07-05", "want_to_see", "pos"): 1,
+        ("2023-07-05", "where_to_watch", "pos"): 1,
+    }
+    frame = store.totals(Filter(), ["aspect", "source"])
+    assert list(frame.columns) == ["film", "aspect", "source", "posts"]
+    assert frame.to_dict("records") == [
+        {"film": "monster", "aspect": "acting", "source": "mastodon", "posts": 1}
+    ]
+
+
+def test_store_unknown_breakdown_is_a_clear_error(store: Store) -> None:
+    with pytest.raises(StoreError, match="unknown breakdown 'genre'; choose from source, lang"):
+        store.totals(Filter(), ["genre"])
+
+
+@pytest.mark.parametrize(
+    ("where", "expected"),
+    [(None, 6), (Filter(), 6), (Filter(films=("red-rooms", "monster")), 6), (Filter(films=("monster",)), 3),
+     (Filter(sources=("letterboxd",)), 1), (Filter(start=day("2031-01-01")), 0)],
+)  # fmt: skip
+def test_store_post_count_counts_each_post_once(
+    store: Store, where: Filter | None, expected: int
+) -> None:
+    assert store.post_count(where) == expected

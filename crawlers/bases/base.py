@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, ClassVar, Self
 
@@ -9,10 +10,16 @@ import scrapy
 from pydantic import BaseModel, Field, ValidationError, field_validator
 from scrapy.crawler import Crawler
 
+from crawlers import credentials
 from crawlers.cursors import CursorStore, cursor_key
 from crawlers.errors import SpiderArgumentError
 from crawlers.hosts import HostMap
 from pipeline.config import Config, Film, SourceConfig, load_config
+
+SCRAPY_META = frozenset(
+    {"download_latency", "download_slot", "download_timeout", "depth", "retry_times",
+     "redirect_times", "redirect_urls", "redirect_ttl", "_dont_cache", "cached", "dont_filter"}
+)  # fmt: skip
 
 
 class SpiderArgs(BaseModel):
@@ -41,6 +48,8 @@ class FilmbuzzSpider(scrapy.Spider):
     hosts: HostMap
     cursors: CursorStore
     args: SpiderArgs
+    secrets: dict[str, str]
+    reported: set[str]
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
@@ -56,7 +65,36 @@ class FilmbuzzSpider(scrapy.Spider):
         spider.hosts = HostMap(settings.getdict("FILMBUZZ_HOST_MAP"))
         state = Path(settings.get("FILMBUZZ_DATA_DIR")) / "state" / f"cursors-{spider.name}.json"
         spider.cursors = CursorStore(state)
+        spider.secrets = credentials.read(spider.name)
+        spider.reported = set()
         return spider
+
+    def __repr__(self) -> str:  # never show attributes (credentials) in logs
+        return f"<{type(self).__name__} {self.name!r}>"
+
+    def has_credentials(self) -> bool:
+        """False (after one clear line) if this source needs credentials the environment lacks."""
+        absent = credentials.missing(self.name)
+        if absent:
+            self.report("credentials", credentials.skip_message(self.name, absent), error=False)
+        return not absent
+
+    def authorization(self) -> tuple[str, str] | None:
+        """The `Authorization` header for requests with `meta["auth"]` (see AuthMiddleware)."""
+        return None
+
+    def report(self, key: str, message: str, *args: Any, error: bool = True) -> None:
+        """Log a problem once per key (a blocked host answers every request the same way)."""
+        if key in self.reported:
+            self.count("errors/repeated" if error else "notices/repeated")
+            return
+        self.reported.add(key)
+        (self.logger.error if error else self.logger.warning)(message, *args)
+
+    def backfill_since(self) -> datetime | None:
+        """With `--backfill DAYS`, the earliest time to go back to (cursors are then ignored)."""
+        days = self.args.backfill_days
+        return datetime.now(UTC) - timedelta(days=days) if days else None
 
     @property
     def films(self) -> list[Film]:
@@ -75,12 +113,21 @@ class FilmbuzzSpider(scrapy.Spider):
         """Note the newest position of a query; it is saved only if the query's pages all succeed."""
         meta["cursor_update"] = (value, parts)
 
+    def hold_cursor(self, *parts: str) -> None:
+        """Something a query found could not be fetched: keep its cursor where it was."""
+        self.cursors.hold(cursor_key(*parts))
+
     def chain_done(self, meta: dict[str, Any]) -> None:
         """A query's last page was read without error: its remembered cursor may advance."""
         pending = meta.get("cursor_update")
         if pending:
             value, parts = pending
             self.cursors.propose(cursor_key(*parts), value)
+
+    @staticmethod
+    def carry(meta: dict[str, Any]) -> dict[str, Any]:
+        """A response's meta without Scrapy's own keys, to pass on to the next page's request."""
+        return {k: v for k, v in meta.items() if k not in SCRAPY_META}
 
     def within_budget(self, page: int) -> bool:
         return page <= self.options.max_pages

@@ -34,7 +34,7 @@ class HtmlListingSpider(JsonApiSpider):
                 response.urljoin(href),
                 callback=self.parse,
                 errback=self.on_error,
-                meta={**response.meta, "page": page},
+                meta={**self.carry(response.meta), "page": page},
             )
         else:
             self.chain_done(response.meta)

@@ -20,7 +20,14 @@ class LakeWriterPipeline:
     fetches the same pages again and the lake's id dedupe keeps the result exact.
     """
 
-    def __init__(self, data_dir: Path, flush_items: int, stats: StatsCollector) -> None:
+    def __init__(
+        self,
+        data_dir: Path,
+        flush_items: int,
+        stats: StatsCollector,
+        crawler: Crawler | None = None,
+    ) -> None:
+        self.crawler = crawler
         self.lake = Lake(data_dir / "lake")
         self.flush_items = flush_items
         self.stats = stats
@@ -36,18 +43,24 @@ class LakeWriterPipeline:
             Path(settings.get("FILMBUZZ_DATA_DIR")),
             settings.getint("FILMBUZZ_FLUSH_ITEMS"),
             crawler.stats,
+            crawler,
         )
 
-    def open_spider(self, spider: Spider) -> None:
+    def _spider(self, spider: Spider | None) -> Spider:
+        found = spider or (self.crawler.spider if self.crawler else None)
+        assert found is not None
+        return found
+
+    def open_spider(self, spider: Spider | None = None) -> None:
         self.known = {"raw": self.lake.ids("raw"), "signals": self.lake.ids("signals")}
 
-    def process_item(self, item: Any, spider: Spider) -> Any:
+    def process_item(self, item: Any, spider: Spider | None = None) -> Any:
         if isinstance(item, Post):
             self.posts.append(item)
         elif isinstance(item, Signal):
             self.signals.append(item)
         if len(self.posts) + len(self.signals) >= self.flush_items:
-            self.flush(spider)
+            self.flush(self._spider(spider))
         return item
 
     def flush(self, spider: Spider) -> None:
@@ -61,7 +74,8 @@ class LakeWriterPipeline:
             self.stats.inc_value(f"filmbuzz/{spider.name}/signals_written", written)
             self.signals = []
 
-    def close_spider(self, spider: Spider) -> None:
+    def close_spider(self, spider: Spider | None = None) -> None:
+        spider = self._spider(spider)
         self.flush(spider)
         cursors = getattr(spider, "cursors", None)
         if cursors is not None:

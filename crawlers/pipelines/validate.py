@@ -43,22 +43,23 @@ def normalise_post(post: Post) -> Post:
 class ValidatePipeline:
     """Priority 100: first, so later pipelines only see well-formed items."""
 
-    def __init__(self, stats: StatsCollector) -> None:
+    def __init__(self, stats: StatsCollector, source: str) -> None:
         self.stats = stats
+        self.source = source
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
-        assert crawler.stats is not None
-        return cls(crawler.stats)
+        assert crawler.stats is not None and crawler.spidercls is not None
+        return cls(crawler.stats, crawler.spidercls.name)
 
-    def process_item(self, item: Any, spider: Spider) -> Any:
+    def process_item(self, item: Any, spider: Spider | None = None) -> Any:
         if isinstance(item, Signal):
             return item
         if not isinstance(item, Post):
-            raise DropItem(f"{spider.name}: unexpected item type {type(item).__name__}")
+            raise DropItem(f"{self.source}: unexpected item type {type(item).__name__}")
         problem = post_problem(item)
         if problem:
             field = problem.split(":", 1)[0]
-            self.stats.inc_value(f"filmbuzz/{spider.name}/invalid/{field}")
-            raise DropItem(f"{spider.name}: {item.url or item.source_id}: {problem}")
+            self.stats.inc_value(f"filmbuzz/{self.source}/invalid/{field}")
+            raise DropItem(f"{self.source}: {item.url or item.source_id}: {problem}")
         return normalise_post(item)

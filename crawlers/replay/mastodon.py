@@ -18,14 +18,24 @@ RATE_LIMIT = 300
 def app(snapshot: Snapshot, instance: str, request: Request) -> Reply:
     if request.path == "/robots.txt":
         return text_reply(ROBOTS_ALLOW_ALL + "Disallow: /media_proxy/\n", "text/plain")
+    if request.path == "/api/v2/instance":
+        return json_reply(instance_info(instance))
     match = _TAG_PATH.match(request.path)
     if not match:
         return json_reply({"error": "Record not found"}, status=404)
     tag = match.group(1).lower()
-    statuses = [
-        p for p in snapshot.of_source("mastodon") if instance in p.instances and tag in p.tags
-    ]
-    statuses.sort(key=lambda p: p.native_id, reverse=True)
+    statuses = snapshot.memo(
+        ("mastodon", instance, tag),
+        lambda: sorted(
+            (
+                p
+                for p in snapshot.of_source("mastodon")
+                if instance in p.instances and tag in p.tags
+            ),
+            key=lambda p: p.native_id,
+            reverse=True,
+        ),
+    )
     page = _page(statuses, request)
     headers = _rate_limit_headers()
     if page:
@@ -35,6 +45,19 @@ def app(snapshot: Snapshot, instance: str, request: Request) -> Reply:
             f'<{url}?min_id={page[0].native_id}>; rel="prev"'
         )
     return json_reply([status(p, instance) for p in page], headers=headers)
+
+
+def instance_info(instance: str, hashtag_feeds: str = "public") -> dict[str, Any]:
+    """`GET /api/v2/instance` as Mastodon 4.5 answers it (abridged); `hashtag_feeds` is
+    `public`, `authenticated` or `disabled`."""
+    access = {"local": hashtag_feeds, "remote": hashtag_feeds}
+    timelines = {"live_feeds": access, "hashtag_feeds": access, "trending_link_feeds": access}
+    return {
+        "domain": instance,
+        "title": instance,
+        "version": "4.5.0",
+        "configuration": {"timelines_access": timelines, "statuses": {"max_characters": 500}},
+    }
 
 
 def _page(statuses: list[SnapshotPost], request: Request) -> list[SnapshotPost]:

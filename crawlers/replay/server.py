@@ -10,7 +10,19 @@ from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
-from crawlers.replay import feeds, letterboxd, mastodon, wikimedia
+from crawlers.replay import (
+    bluesky,
+    feeds,
+    letterboxd,
+    mastodon,
+    reddit,
+    wikimedia,
+    wikipedia,
+    x,
+    youtube,
+)
+from crawlers.replay.accounts import DEMO_ENV
+from crawlers.replay.jetstream import JetstreamServer
 from crawlers.replay.reply import Reply, Request
 from crawlers.replay.snapshot import Snapshot
 
@@ -18,6 +30,9 @@ App = Callable[[Request], Reply]
 
 MASTODON_INSTANCES = ("mastodon.social", "piaille.fr")
 FEED_HOST = "www.indiewire.com"
+ATOM_FEED_HOST = "filmmakermagazine.com"
+WIKIPEDIA_EDITIONS = ("en", "fr", "ja", "ko")
+JETSTREAM_HOST = "jetstream2.us-east.bsky.network"
 
 
 @dataclass
@@ -56,9 +71,24 @@ class FaultPlan:
 class ReplaySite:
     """Serves the snapshot for every replayed host; `start()` returns the host map for the crawlers."""
 
-    def __init__(self, snapshot: Snapshot | None = None, cutoff: datetime | None = None) -> None:
+    def __init__(
+        self,
+        snapshot: Snapshot | None = None,
+        cutoff: datetime | None = None,
+        credentials: dict[str, str] | None = None,
+    ) -> None:
         self.snapshot = (snapshot or Snapshot.load()).until(cutoff)
         self.faults = FaultPlan()
+        keys = {**DEMO_ENV, **(credentials or {})}  # what the replayed services accept
+        self.bluesky = bluesky.Sessions(
+            keys["FILMBUZZ_BLUESKY_HANDLE"], keys["FILMBUZZ_BLUESKY_APP_PASSWORD"]
+        )
+        self.reddit = reddit.Tokens(
+            keys["FILMBUZZ_REDDIT_CLIENT_ID"], keys["FILMBUZZ_REDDIT_CLIENT_SECRET"]
+        )
+        self.keys = keys
+        self.latency = 0.0  # seconds added to every answer (a slow site, for kill tests)
+        self.jetstream = JetstreamServer(self.snapshot)
         self.requests: list[tuple[str, str]] = []
         self._servers: dict[str, ThreadingHTTPServer] = {}
         self._threads: list[threading.Thread] = []
@@ -69,9 +99,20 @@ class ReplaySite:
             "letterboxd.com": lambda r: letterboxd.app(snapshot, r),
             "wikimedia.org": lambda r: wikimedia.app(snapshot, r),
             FEED_HOST: lambda r: feeds.app(snapshot, r),
+            ATOM_FEED_HOST: lambda r: feeds.app(snapshot, r),
+            "bsky.social": lambda r: bluesky.app(snapshot, self.bluesky, r),
+            "www.reddit.com": lambda r: reddit.www_app(self.reddit, r),
+            "oauth.reddit.com": lambda r: reddit.oauth_app(snapshot, self.reddit, r),
+            "www.googleapis.com": lambda r: youtube.app(
+                snapshot, self.keys["FILMBUZZ_YOUTUBE_API_KEY"], r
+            ),
+            "api.x.com": lambda r: x.app(snapshot, self.keys["FILMBUZZ_X_BEARER_TOKEN"], r),
         }
         for instance in MASTODON_INSTANCES:
             apps[instance] = lambda r, i=instance: mastodon.app(snapshot, i, r)  # type: ignore[misc]
+        for lang in WIKIPEDIA_EDITIONS:
+            project = f"{lang}.wikipedia"
+            apps[f"{project}.org"] = lambda r, p=project: wikipedia.app(snapshot, p, r)  # type: ignore[misc]
         return apps
 
     def start(self) -> dict[str, str]:
@@ -80,19 +121,27 @@ class ReplaySite:
             server.daemon_threads = True
             self._servers[host] = server
             thread = threading.Thread(
-                target=server.serve_forever, name=f"replay-{host}", daemon=True
+                target=server.serve_forever,
+                kwargs={"poll_interval": 0.05},  # so that stop() is quick for a dozen hosts
+                name=f"replay-{host}",
+                daemon=True,
             )
             thread.start()
             self._threads.append(thread)
+        self._jetstream_url = self.jetstream.start()
         return self.host_map
 
     @property
     def host_map(self) -> dict[str, str]:
-        return {
+        hosts = {
             host: f"http://127.0.0.1:{s.server_address[1]}" for host, s in self._servers.items()
         }
+        if self._servers:
+            hosts[JETSTREAM_HOST] = self._jetstream_url
+        return hosts
 
     def stop(self) -> None:
+        self.jetstream.stop()
         for server in self._servers.values():
             server.shutdown()
             server.server_close()
@@ -114,10 +163,24 @@ def _handler(site: ReplaySite, host: str, app: App) -> type[BaseHTTPRequestHandl
             parts = urlsplit(self.path)
             site.requests.append((host, self.path))
             base = f"http://127.0.0.1:{self.server.server_port}"  # type: ignore[attr-defined]
-            request = Request(host, base, parts.path, parse_qs(parts.query), dict(self.headers))
+            length = int(self.headers.get("Content-Length") or 0)
+            body = self.rfile.read(length) if length else b""
+            request = Request(
+                host,
+                base,
+                parts.path,
+                parse_qs(parts.query),
+                dict(self.headers),
+                self.command,
+                body,
+            )
             fault = site.faults.take(host, parts.path)
+            if site.latency:
+                time.sleep(site.latency)
             reply = _fault_reply(fault) if fault else app(request)
             self._send(reply, truncate=bool(fault and fault.truncate))
+
+        do_POST = do_GET
 
         def _send(self, reply: Reply, truncate: bool) -> None:
             body = reply.body

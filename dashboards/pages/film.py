@@ -1,20 +1,26 @@
-"""The film page: KPIs, charts and top posts for one film, filtered by dates and sources."""
+"""The film page: KPIs, charts and top posts for one film under the global filters (in the URL)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
 import dash
-from dash import Input, Output, State, callback, dcc, html
-from dash.exceptions import PreventUpdate
+from dash import dcc, html
 
-from dashboards import components, data, figures, ids
+from dashboards import components, data, figures, figures_film, ids, urlstate
+from dashboards.filterbar import filter_bar
+from dashboards.urlstate import Filters
 from pipeline.config import Config, Film
 from pipeline.errors import FilmbuzzError
+from pipeline.stores.base import Granularity
+
+AUTO = "repeat(auto-fit, minmax(300px, 1fr))"
+DAILY_DAYS = 183
 
 
-def title(slug: str | None = None) -> str:
+def title(slug: str | None = None, **_query: str) -> str:
     film = _film(data.current_config(), slug)
     return f"{film.title} · filmbuzz" if film else "Film · filmbuzz"
 
@@ -22,53 +28,29 @@ def title(slug: str | None = None) -> str:
 dash.register_page(__name__, path_template="/film/<slug>", title=title, name="Film")
 
 
-def layout(slug: str | None = None, **_query: str) -> html.Div:
+def layout(slug: str | None = None, **query: str) -> html.Div:
     config = data.current_config()
     film = _film(config, slug)
     if film is None:
-        return _page([_back(), components.notice(f"No tracked film is called {slug!r}.")])
+        return _page([_back(""), components.notice(f"No tracked film is called {slug!r}.")])
+    filters = urlstate.filters(query)
+    search = urlstate.format_search(query)
     try:
-        choices, view = data.load_film_page(config, film.slug)
+        choices = data.load(data.choices, config)
+        where = filters.where((film.slug,), config.project.timezone)
+        unit = _unit(filters, choices)
+        view = data.load(data.film_view, config, replace(where, granularity=unit))
     except FilmbuzzError as exc:
-        return _page([_header(film), components.notice(str(exc))])
+        return _page([_header(film, search), components.notice(str(exc))])
+    as_of = filters.end or choices.last or date.today()
     return _page(
         [
-            _header(film),
-            dcc.Store(id=ids.FILM_SLUG, data=film.slug),
-            _controls(choices),
-            *_body(film, view, config.project.timezone, config.films),
+            _header(film, search),
+            filter_bar(choices, filters),
+            *_body(config, film, view, filters, as_of, unit),
+            _all_posts_link(film, search),
         ]
     )
-
-
-@callback(
-    Output(ids.KPIS, "children"),
-    Output(ids.MENTIONS_GRAPH, "figure"),
-    Output(ids.SENTIMENT_GRAPH, "figure"),
-    Output(ids.SOURCE_GRAPH, "figure"),
-    Output(ids.LANGUAGE_GRAPH, "figure"),
-    Output(ids.FILM_VOICE_GRAPH, "figure"),
-    Output(ids.TOP_POSTS, "children"),
-    Input(ids.DATE_RANGE, "start_date"),
-    Input(ids.DATE_RANGE, "end_date"),
-    Input(ids.SOURCES, "value"),
-    State(ids.FILM_SLUG, "data"),
-    prevent_initial_call=True,
-)
-def update(
-    start: str | None, end: str | None, sources: list[str] | None, slug: str
-) -> tuple[Any, ...]:
-    config = data.current_config()
-    film = _film(config, slug)
-    if film is None:
-        raise PreventUpdate
-    where = data.film_filter(config, film.slug, _day(start), _day(end), sources or ())
-    try:
-        view = data.load_film_view(config, where) if sources else data.empty_film_view(where)
-    except FilmbuzzError as exc:
-        return (components.notice(str(exc)), *([dash.no_update] * 6))
-    window = (where.start, where.end) if where.start and where.end else None
-    return _sections(film, view, config.project.timezone, config.films, window)
 
 
 def _film(config: Config, slug: str | None) -> Film | None:
@@ -79,18 +61,17 @@ def _page(children: list[Any]) -> html.Div:
     return html.Div(children, style=components.PAGE)
 
 
-def _back() -> dcc.Link:
-    return dcc.Link(
-        "← All films", href="/", style={"color": figures.MUTED, "textDecoration": "none"}
-    )
+def _back(search: str) -> dcc.Link:
+    style = {"color": figures.MUTED, "textDecoration": "none"}
+    return dcc.Link("← All films", href="/" + urlstate.global_search(search), style=style)
 
 
-def _header(film: Film) -> html.Div:
+def _header(film: Film, search: str) -> html.Div:
     facts = " · ".join([str(film.year), *film.genres])
     people = ", ".join(film.people[:4])
     return html.Div(
         [
-            _back(),
+            _back(search),
             html.H1(film.title, style={"margin": "8px 0 2px", "fontSize": "28px"}),
             html.Div(facts, style={"color": figures.MUTED}),
             html.Div(people, style={"color": figures.MUTED, "fontSize": "13px"}),
@@ -99,89 +80,78 @@ def _header(film: Film) -> html.Div:
     )
 
 
-def _controls(choices: data.FilmChoices) -> html.Div:
-    picker = dcc.DatePickerRange(
-        id=ids.DATE_RANGE,
-        min_date_allowed=_iso(choices.first),
-        max_date_allowed=_iso(choices.last),
-        start_date=_iso(choices.first),
-        end_date=_iso(choices.last),
-        display_format="YYYY-MM-DD",
-        first_day_of_week=1,
-    )
-    checklist = dcc.Checklist(
-        id=ids.SOURCES,
-        options=[{"label": f" {name}", "value": name} for name in choices.sources],
-        value=list(choices.sources),
-        inline=True,
-        inputStyle={"marginRight": "4px"},
-        labelStyle={"marginRight": "16px"},
-    )
-    return html.Div(
-        [_field("Dates", picker), _field("Sources", checklist)],
-        className="film-controls",
-        style={
-            **components.CARD,
-            "display": "flex",
-            "gap": "32px",
-            "flexWrap": "wrap",
-            "marginBottom": "16px",
-        },
-    )
+def _unit(filters: Filters, choices: data.Choices) -> Granularity:
+    """Days for up to half a year, weeks beyond: two years of daily bars help nobody."""
+    start, end = filters.start or choices.first, filters.end or choices.last
+    return "week" if start and end and (end - start).days > DAILY_DAYS else "day"
 
 
-def _field(label: str, control: Any) -> html.Div:
-    caption = html.Div(
-        label, style={"fontSize": "12px", "color": figures.MUTED, "marginBottom": "6px"}
-    )
-    return html.Div([caption, control])
-
-
-def _body(film: Film, view: data.FilmView, timezone: str, films: list[Film]) -> list[Any]:
-    kpis, mentions, sentiment, sources, languages, voice, posts = _sections(
-        film, view, timezone, films
-    )
+def _body(
+    config: Config, film: Film, view: data.FilmView, filters: Filters, as_of: date, unit: str
+) -> list[Any]:
     card = components.graph_card
+    window = (filters.start, filters.end) if filters.start and filters.end else None
+    mentions = figures.mentions_figure(view.volume, film, window, unit)
+    sentiment = figures.sentiment_figure(view.sentiment, "7D" if unit == "day" else "28D")
     return [
-        html.Div(kpis, id=ids.KPIS),
-        html.Div(card(ids.MENTIONS_GRAPH, mentions), style=components.GRID),
-        html.Div(card(ids.SENTIMENT_GRAPH, sentiment), style=components.GRID),
+        html.Div(_kpis(view, unit), id=ids.KPIS),
+        html.Div(card(ids.MENTIONS_GRAPH, mentions)),
         components.grid(
             [
-                card(ids.SOURCE_GRAPH, sources),
-                card(ids.LANGUAGE_GRAPH, languages),
-                card(ids.FILM_VOICE_GRAPH, voice),
+                card(ids.SENTIMENT_GRAPH, sentiment),
+                card(ids.ASPECTS_GRAPH, figures_film.aspects_figure(view.aspects)),
             ],
-            "repeat(auto-fit, minmax(300px, 1fr))",
+            "3fr 2fr",
         ),
-        html.Div(posts, id=ids.TOP_POSTS),
+        components.grid(
+            [
+                card(ids.INTENTS_GRAPH, figures_film.intents_figure(view.intents)),
+                card(ids.DEMAND_MAP, figures_film.demand_map(view.demand, film, as_of)),
+            ],
+            AUTO,
+        ),
+        components.grid(
+            [
+                card(ids.SOURCE_GRAPH, figures.source_figure(view.sources)),
+                card(ids.LANGUAGE_GRAPH, figures.language_figure(view.languages)),
+                card(
+                    ids.FILM_VOICE_GRAPH,
+                    figures.voice_figure(view.voice, config.films, highlight=film.slug),
+                ),
+            ],
+            AUTO,
+        ),
+        *_signals(view, filters),
+        html.Div(components.top_posts(view.top_posts, config.project.timezone), id=ids.TOP_POSTS),
     ]
 
 
-def _sections(
-    film: Film,
-    view: data.FilmView,
-    timezone: str,
-    films: list[Film],
-    window: tuple[date, date] | None = None,
-) -> tuple[Any, ...]:
-    return (
-        _kpis(view),
-        figures.mentions_figure(view.volume, film, window),
-        figures.sentiment_figure(view.sentiment),
-        figures.source_figure(view.sources),
-        figures.language_figure(view.languages),
-        figures.voice_figure(view.voice, films, highlight=film.slug),
-        components.top_posts(view.top_posts, timezone),
-    )
+def _signals(view: data.FilmView, filters: Filters) -> list[Any]:
+    facts = figures_film.signal_facts(view.signals)
+    views = figures_film.pageviews_figure(view.signals, (filters.start, filters.end))
+    chart = components.graph_card(ids.SIGNALS_GRAPH, views)
+    if not facts:
+        return [html.Div(chart, style=components.GRID)]
+    tiles = [components.kpi_card(label, value) for label, value in facts]
+    return [
+        components.grid([chart, html.Div(tiles, className="signal-facts", style=_FACTS)], "2fr 1fr")
+    ]
 
 
-def _kpis(view: data.FilmView) -> html.Div:
-    days = len(view.volume)
+_FACTS = {
+    "display": "grid",
+    "gap": "12px",
+    "gridTemplateColumns": "1fr 1fr",
+    "alignContent": "start",
+}
+
+
+def _kpis(view: data.FilmView, unit: str) -> html.Div:
+    periods = len(view.volume)
     return components.grid(
         [
             components.kpi_card(
-                "Mentions", components.count(view.mentions), f"on {days:,} days with posts"
+                "Mentions", components.count(view.mentions), f"in {periods:,} {unit}s with posts"
             ),
             components.kpi_card(
                 "Net sentiment",
@@ -197,9 +167,12 @@ def _kpis(view: data.FilmView) -> html.Div:
     )
 
 
-def _day(value: str | None) -> date | None:
-    return date.fromisoformat(value[:10]) if value else None
-
-
-def _iso(day: date | None) -> str | None:
-    return day.isoformat() if day else None
+def _all_posts_link(film: Film, search: str) -> html.Div:
+    query = {**urlstate.parse_search(urlstate.global_search(search)), "film": film.slug}
+    link = dcc.Link(
+        "All posts about this film →",
+        href="/posts" + urlstate.format_search(query),
+        className="post-link",
+        style={"color": figures.ACCENT, "textDecoration": "none", "fontWeight": 500},
+    )
+    return html.Div(link, style={"marginTop": "12px"})

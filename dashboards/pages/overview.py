@@ -1,67 +1,123 @@
-"""The overview page: one card per tracked film and the share of voice across them."""
+"""The overview page: every tracked film's buzz this period, share of voice and crawl health."""
 
 from __future__ import annotations
+
+from typing import Any
 
 import dash
 from dash import dcc, html
 
-from dashboards import components, data, figures, ids
+from dashboards import components, data, figures, health, ids, queries, urlstate
+from dashboards.filterbar import filter_bar
+from dashboards.queries import FilmPulse
 from pipeline.errors import FilmbuzzError
 
 dash.register_page(__name__, path="/", title="Overview · filmbuzz", name="Overview")
 
+CARDS = "repeat(auto-fit, minmax(280px, 1fr))"
 
-def layout(**_query: str) -> html.Div:
+
+def layout(**query: str) -> html.Div:
     config = data.current_config()
-    heading = html.Div(
-        [
-            html.H1("Tracked films", style={"margin": "0 0 2px", "fontSize": "28px"}),
-            html.Div(config.project.name, style={"color": figures.MUTED}),
-        ],
-        style={"marginBottom": "16px"},
-    )
+    filters = urlstate.filters(query)
+    search = urlstate.global_search(urlstate.format_search(query))
+    heading = html.H1("Tracked films", style={"margin": "0 0 2px", "fontSize": "28px"})
     try:
-        films, voice = data.load_overview(config)
+        choices = data.load(data.choices, config)
+        summary = data.load(queries.overview, config, filters)
     except FilmbuzzError as exc:
         return html.Div([heading, components.notice(str(exc))], style=components.PAGE)
-    cards = components.grid([film_card(s) for s in films], "repeat(auto-fill, minmax(260px, 1fr))")
-    chart = components.graph_card(ids.VOICE_GRAPH, figures.voice_figure(voice, config.films))
-    return html.Div([heading, html.Div(cards, id=ids.FILM_CARDS), chart], style=components.PAGE)
-
-
-def film_card(summary: data.FilmSummary) -> dcc.Link:
-    figures_row = html.Div(
+    period = (
+        f"{config.project.name} · {summary.start:%d %b %Y} to {summary.end:%d %b %Y}, "
+        "momentum against the period before"
+    )
+    cards = [film_card(pulse, search) for pulse in summary.films]
+    voice = figures.voice_figure(summary.voice, config.films)
+    return html.Div(
         [
-            _figure("Mentions", components.count(summary.posts)),
-            _figure(
-                "Net sentiment",
-                components.signed_percent(summary.net),
-                components.net_color(summary.net),
+            heading,
+            html.Div(period, id=ids.PERIOD, style={"color": figures.MUTED, "marginBottom": "16px"}),
+            filter_bar(choices, filters),
+            html.Div(components.grid(cards, CARDS), id=ids.FILM_CARDS),
+            components.grid(
+                [
+                    components.graph_card(ids.VOICE_GRAPH, voice),
+                    health.health_table(queries.crawl_health(config)),
+                ],
+                "repeat(auto-fit, minmax(420px, 1fr))",
             ),
-            _figure("Share of voice", components.percent(summary.share)),
+        ],
+        style=components.PAGE,
+    )
+
+
+def film_card(pulse: FilmPulse, search: str) -> dcc.Link:
+    numbers = html.Div(
+        [
+            _number("Mentions", components.count(pulse.posts), _momentum(pulse)),
+            _number(
+                "Net sentiment",
+                components.signed_percent(pulse.net),
+                color=components.net_color(pulse.net),
+            ),
+            _number("Share of voice", components.percent(pulse.share)),
         ],
         style={"display": "flex", "justifyContent": "space-between", "marginTop": "12px"},
     )
+    graph = components.spark_bars(pulse.daily)
     return dcc.Link(
         html.Div(
             [
-                html.Div(summary.title, style={"fontSize": "18px", "fontWeight": 600}),
-                html.Div(str(summary.year), style={"color": figures.MUTED, "fontSize": "13px"}),
-                figures_row,
-                html.Div("Open film page →", style={"marginTop": "12px", "color": figures.ACCENT}),
+                html.Div(pulse.title, style={"fontSize": "18px", "fontWeight": 600}),
+                html.Div(str(pulse.year), style={"color": figures.MUTED, "fontSize": "13px"}),
+                numbers,
+                graph,
+                _spike(pulse),
             ],
             style=components.CARD,
         ),
-        href=f"/film/{summary.slug}",
+        href=f"/film/{pulse.slug}{search}",
         className="film-card",
         style={"textDecoration": "none", "color": "inherit"},
     )
 
 
-def _figure(label: str, value: str, color: str = figures.INK) -> html.Div:
+def _momentum(pulse: FilmPulse) -> html.Span:
+    change = pulse.momentum
+    if change is None:
+        return html.Span("new" if pulse.posts else "", style={"color": figures.MUTED})
+    arrow, color = (
+        ("▲", "#2f9e44") if change > 0 else ("▼", "#e03131") if change < 0 else ("■", figures.MUTED)
+    )
+    return html.Span(
+        f"{arrow} {abs(change):.0%}",
+        className="momentum",
+        title=f"{pulse.before:,} mentions in the period before",
+        style={"color": color, "fontSize": "13px", "fontWeight": 600},
+    )
+
+
+def _spike(pulse: FilmPulse) -> html.Div:
+    style = {"fontSize": "13px", "marginTop": "6px", "minHeight": "18px"}
+    if pulse.spike is None:
+        return html.Div("No spike this period", style={**style, "color": figures.MUTED})
+    spike = pulse.spike
+    text = (
+        f"⚡ Spike {spike.day:%a %d %b}: {spike.posts:,} posts (usually ~{spike.baseline:.0f}/day)"
+    )
+    return html.Div(text, className="spike", style={**style, "color": "#c2255c"})
+
+
+def _number(label: str, value: str, extra: Any = None, color: str = figures.INK) -> html.Div:
     return html.Div(
         [
             html.Div(label, style={"fontSize": "12px", "color": figures.MUTED}),
-            html.Div(value, style={"fontSize": "20px", "fontWeight": 600, "color": color}),
+            html.Div(
+                [
+                    html.Span(value, style={"fontSize": "20px", "fontWeight": 600, "color": color}),
+                    " ",
+                    extra,
+                ],
+            ),
         ]
     )

@@ -10,11 +10,15 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from nlp.components import RATING, text_of
+from nlp.features import sentences
 from nlp.folding import fold
-from nlp.lexicon import LEXICON_DIR, load_lexicon, phrase_pattern, read_json
+from nlp.lexicon import LEXICON_DIR, Lexicon, load_lexicon, phrase_pattern, read_json
 from nlp.scoring import label, normalise, raw_score
 
 INTENTS = ("want_to_see", "where_to_watch", "piracy", "watched", "recommend")
+_FOUND = "buzz_found_intents"
+_TRAILER = re.compile(r"\W+(?:\w+\W+){0,2}?(?:trailer|teaser|bande-annonce|bande annonce|avance)")
 ASPECTS = ("acting", "story", "direction", "visuals", "sound", "pacing", "ending", "tone")
 
 
@@ -33,6 +37,41 @@ def country_of(text: str) -> str | None:
     return names[match.group()] if match else None
 
 
+def intents_of(lex: Lexicon, folded: str, rated: bool = False) -> list[str]:
+    """Intents whose phrases occur in the folded text, unless negated ('would not recommend')
+    or about the trailer ('saw the trailer' is not having seen the film). A rating means the
+    author has seen the film."""
+    found = []
+    for name in INTENTS:
+        pattern = lex.intents.get(name)
+        if pattern and any(_counts(lex, folded, name, m) for m in pattern.finditer(folded)):
+            found.append(name)
+    if rated and "watched" not in found:
+        found.append("watched")
+    return found
+
+
+def _counts(lex: Lexicon, folded: str, intent: str, match: re.Match[str]) -> bool:
+    if _negated_intent(lex, folded, match.start()):
+        return False
+    return intent != "watched" or not _TRAILER.match(folded, match.end())
+
+
+def found_intents(doc: Doc, lang: str) -> list[str]:
+    """The doc's intents, found once and kept in `doc.user_data` for the next component."""
+    if _FOUND not in doc.user_data:
+        rated = doc.user_data.get(RATING) is not None
+        doc.user_data[_FOUND] = intents_of(load_lexicon(lang), fold(text_of(doc)), rated)
+    return list(doc.user_data[_FOUND])
+
+
+def _negated_intent(lex: Lexicon, folded: str, start: int) -> bool:
+    """'I would not recommend', 'pas sûr d'avoir envie': a negator just before the phrase."""
+    before = folded[max(0, start - 24) : start]
+    words = before.replace("'", " ").split()[-3:]
+    return any(w in lex.negators or w.endswith("n't") for w in words)
+
+
 class Cues:
     """Sets `doc._.buzz_intents` (names), `doc._.buzz_aspects` ([{aspect, label, score}]) and `doc._.buzz_country`.
 
@@ -49,31 +88,40 @@ class Cues:
         return None
 
     def __call__(self, doc: Doc) -> Doc:
-        lex = load_lexicon(doc._.buzz_lang or doc.lang_)
-        folded = fold(doc.text)
-        doc._.buzz_intents = [
-            name for name in INTENTS if (p := lex.intents.get(name)) and p.search(folded)
+        ext = doc._
+        lang = ext.buzz_lang or doc.lang_
+        lex = load_lexicon(lang)
+        folded = fold(text_of(doc))
+        ext.buzz_intents = found_intents(doc, lang)
+        aspects: dict[str, tuple[str, float]] = {}
+        if lex.any_aspect is not None and lex.any_aspect.search(folded):
+            for start, end in sentences(folded):
+                found = [
+                    a for a in ASPECTS if (p := lex.aspects.get(a)) and p.search(folded, start, end)
+                ]
+                if found:
+                    sentiment = self._sentiment(doc, start, end, lang)
+                    for aspect in found:
+                        aspects.setdefault(aspect, sentiment)
+        ext.buzz_aspects = [
+            {"aspect": a, "label": name, "score": round(s, 4)} for a, (name, s) in aspects.items()
         ]
-        genres = self._genres(doc)
-        aspects: dict[str, float] = {}
-        for sentence in doc.sents:
-            found = [
-                a for a in ASPECTS if (p := lex.aspects.get(a)) and p.search(fold(sentence.text))
-            ]
-            if found:
-                score = normalise(raw_score(lex, sentence.text, genres))
-                for aspect in found:
-                    aspects.setdefault(aspect, score)
-        doc._.buzz_aspects = [
-            {"aspect": a, "label": label(s), "score": round(s, 4)} for a, s in aspects.items()
-        ]
-        doc._.buzz_country = country_of(doc.text)
+        ext.buzz_country = country_of(text_of(doc))
         return doc
 
-    def _genres(self, doc: Doc) -> frozenset[str]:
+    def _sentiment(self, doc: Doc, start: int, end: int, lang: str) -> tuple[str, float]:
+        """The sentence's sentiment by the pipeline's sentiment component, else the lexicon;
+        a one-sentence post's is the post's."""
+        text = text_of(doc)[start:end]
+        post = doc._.buzz_sentiment
+        if post is not None and text.strip() == text_of(doc).strip():
+            return str(post["label"]), float(post["score"])
         if "buzz_sentiment" in self.nlp.pipe_names:
-            return self.nlp.get_pipe("buzz_sentiment").genres_of(doc)  # type: ignore[attr-defined, no-any-return]
-        return frozenset()
+            scorer: Any = self.nlp.get_pipe("buzz_sentiment")
+            found: tuple[str, float] = scorer.score_text(text, lang, scorer.genres_of(doc))
+            return found
+        score = normalise(raw_score(load_lexicon(lang), text))
+        return label(score), score
 
 
 @Language.factory(

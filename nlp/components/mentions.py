@@ -14,10 +14,11 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from nlp.components import CONTEXT_FILMS, SOURCE
+from nlp.components import CONTEXT_FILMS, SOURCE, text_of
+from nlp.components.cues import found_intents
 from nlp.components.state import JsonState
 from nlp.folding import fold, squash
-from nlp.lexicon import load_lexicon
+from nlp.lexicon import load_lexicon, trie_regex
 
 FILM_PAGE_SOURCES = frozenset({"letterboxd", "wikipedia", "youtube"})
 ABOUT_THRESHOLD = 0.5
@@ -33,14 +34,10 @@ class Name:
 
 
 def is_generic(name: str) -> bool:
-    """Short titles made of plain words can mean something else ('monster', 'past lives')."""
-    words = name.split()
-    return (
-        len(words) <= 2
-        and name.isascii()
-        and all(w.isalpha() for w in words)
-        and len(squash(name)) <= 10
-    )
+    """Short titles made of plain words can mean something else ('monster', 'past lives',
+    'talk to me', 'háblame', "l'innocence")."""
+    words = fold(name).replace("'", " ").replace("-", " ").split()
+    return 0 < len(words) <= 3 and all(w.isalpha() for w in words) and len(squash(name)) <= 12
 
 
 def is_generic_hashtag(tag: str) -> bool:
@@ -66,6 +63,17 @@ def names_of(film: dict[str, Any]) -> list[Name]:
     return names
 
 
+def surnames(films: Iterable[dict[str, Any]]) -> dict[str, set[str]]:
+    """Distinctive surnames (6 letters or more) of each film's people, folded -> films."""
+    found: dict[str, set[str]] = {}
+    for film in films:
+        for person in film.get("people", []):
+            last = fold(person.split()[-1]) if len(person.split()) > 1 else ""
+            if len(last) >= 6:
+                found.setdefault(last, set()).add(film["slug"])
+    return found
+
+
 class FilmMentions(JsonState):
     """Finds mentions on folded text and scores each with its evidence."""
 
@@ -76,10 +84,13 @@ class FilmMentions(JsonState):
         self.films = [dict(f) for f in films]
         self.names = [n for f in self.films for n in names_of(f)]
         self.hashtags = {squash(n.text): n for n in self.names if n.kind != "person"}
-        phrases = {fold(n.text): n for n in self.names}
-        body = "|".join(re.escape(p) for p in sorted(phrases, key=len, reverse=True))
+        # hashtag aliases are matched as hashtags only: as phrases they would hide the title
+        phrases = {fold(n.text): n for n in self.names if n.kind != "hashtag"}
+        self.surnames = surnames(self.films)
+        body = trie_regex(self.surnames)
+        self.surname_pattern = re.compile(rf"(?<!\w){body}(?!\w)") if self.surnames else None
         self.by_phrase = phrases
-        self.pattern = re.compile(rf"(?<![\w#])(?:{body})(?!\w)") if body else None
+        self.pattern = re.compile(rf"(?<![\w#]){trie_regex(phrases)}(?!\w)") if phrases else None
 
     def initialize(
         self,
@@ -92,13 +103,17 @@ class FilmMentions(JsonState):
             self.set_films(films)
 
     def __call__(self, doc: Doc) -> Doc:
-        text, folded = doc.text, fold(doc.text)
+        text, folded = text_of(doc), fold(text_of(doc))
         context = set(doc.user_data.get(CONTEXT_FILMS, ()))
         from_film_page = doc.user_data.get(SOURCE) in FILM_PAGE_SOURCES
-        lex = load_lexicon(doc._.buzz_lang or doc.lang_)
-        film_talk = bool(lex.film_words and lex.film_words.search(folded))
+        lang = doc._.buzz_lang or doc.lang_
+        lex = load_lexicon(lang)
+        film_talk = bool(
+            (lex.film_words and lex.film_words.search(folded))
+            or found_intents(doc, lang)  # "go see X", "torrent of X", "just watched X"
+        )
         found = self._hashtags(text) + self._phrases(text, folded)
-        people = {m["film"] for m in found if m["kind"] == "person"}
+        people = {m["film"] for m in found if m["kind"] == "person"} | self._by_surname(folded)
         for mention in found:
             mention["confidence"] = round(
                 self._confidence(mention, text, context, people, film_talk), 3
@@ -109,6 +124,12 @@ class FilmMentions(JsonState):
             about |= context
         doc._.buzz_about = [f["slug"] for f in self.films if f["slug"] in about]
         return doc
+
+    def _by_surname(self, folded: str) -> set[str]:
+        """Films one of whose people is named by surname alone ('Kore-eda', 'Hüller')."""
+        if self.surname_pattern is None:
+            return set()
+        return {f for m in self.surname_pattern.finditer(folded) for f in self.surnames[m.group()]}
 
     def _hashtags(self, text: str) -> list[dict[str, Any]]:
         found = []

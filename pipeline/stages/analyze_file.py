@@ -40,8 +40,15 @@ def _parse_line(path: Path, number: int, line: str) -> tuple[str, PostInput]:
         if not isinstance(record.get(name), str) or (name == "id" and not record[name]):
             raise InputError(f"{where}: field {name!r} is missing or not a string")
     films = record.get("films") or []
+    rating = record.get("rating")
+    if rating is not None and (not isinstance(rating, int | float) or not 0 <= rating <= 5):
+        raise InputError(f"{where}: field 'rating' must be a number of stars from 0 to 5")
     return record["id"], PostInput(
-        text=record["text"], lang=record.get("lang"), source=record.get("source"), films=list(films)
+        text=record["text"],
+        lang=record.get("lang"),
+        source=record.get("source"),
+        films=list(films),
+        rating=rating,
     )
 
 

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from crawlers.replay import ReplaySite
+from crawlers.replay.accounts import DEMO_ENV, enable_all_sources
 from nlp.pipeline import Analyzer
 from pipeline.config import Config, load_config
 from pipeline.exports import daily, write_csv
@@ -31,10 +31,12 @@ class DemoResult:
 
 
 def prepare(example: Path, folder: Path) -> Config:
-    """Copy the example config into the demo folder, so its data lands in `folder/data`."""
+    """Copy the example config into the demo folder (every source on), so its data lands in
+    `folder/data`."""
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / "filmbuzz.toml"
-    shutil.copyfile(load_config(example).path, target)
+    text = load_config(example).path.read_text(encoding="utf-8")
+    target.write_text(enable_all_sources(text), encoding="utf-8")
     return load_config(target)
 
 
@@ -43,7 +45,8 @@ def run_demo(example: Path, folder: Path, step: Step = lambda _: None) -> DemoRe
     lake = Lake(config.data_dir / "lake")
     with ReplaySite() as site:
         step("crawling the replay site")
-        crawled = crawl(config, host_map=site.host_map, fast=True)
+        # Keyed sources get the replay site's fake keys, never the user's real ones.
+        crawled = crawl(config, host_map=site.host_map, fast=True, env=DEMO_ENV)
     step("enriching posts")
     enriched = enrich(lake, Analyzer(config.films))
     step("indexing into the embedded store")

@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 from pipeline.config import Config
-from pipeline.errors import StoreError
 from pipeline.stores.base import Filter, Store
 
 
 def open_store(config: Config, read_only: bool = False) -> Store:
+    """The configured store; `read_only` matters for the embedded one (dashboards, exports)."""
     if config.store.backend == "embedded":
         from pipeline.stores.embedded import EmbeddedStore
 
         return EmbeddedStore(config.data_dir / "store.duckdb", read_only=read_only)
-    raise StoreError(
-        f'{config.path}: store.backend = {config.store.backend!r} is not available yet; use "embedded"'
-    )
+    from pipeline.stores.elasticsearch import ElasticsearchStore
+
+    return ElasticsearchStore(config.store.elasticsearch, read_only=read_only)
 
 
 __all__ = ["Filter", "Store", "open_store"]

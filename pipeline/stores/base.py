@@ -6,22 +6,31 @@ contract tests. Queries take one `Filter` and return pandas DataFrames with docu
 
 from __future__ import annotations
 
+import re
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Literal
+from zoneinfo import ZoneInfo
 
 import pandas as pd
 import pyarrow as pa
+
+from pipeline.errors import StoreError
 
 Granularity = Literal["day", "week", "month"]
 DIMENSIONS = ("source", "lang", "sentiment", "country", "intent", "aspect")
 
 
+class StoreWriteError(StoreError):
+    """The store refused some rows (the others were written); the message names the first."""
+
+
 @dataclass(frozen=True)
 class Filter:
-    """What to look at: films, an inclusive date range in `timezone`, sources, languages, countries, text."""
+    """What to look at: films, an inclusive date range in `timezone`, sources, languages,
+    countries, and words to search for (see `search_words`)."""
 
     films: tuple[str, ...] = ()
     start: date | None = None
@@ -45,17 +54,21 @@ class Store(ABC):
     def write_signals(self, table: pa.Table) -> int:
         """Upsert signals (SIGNAL_SCHEMA) by id."""
 
-    @abstractmethod
     def counts(self, where: Filter, by: Sequence[str] = ()) -> pd.DataFrame:
         """Posts per film and period, split by the given DIMENSIONS.
 
         Columns: film, period (date, start of the day/week/month in the filter's time zone),
         one column per dimension in `by`, posts. Sorted by film, period, then dimensions.
         """
+        return self.grouped(where, known_dimensions(by), with_period=True)
 
-    @abstractmethod
     def totals(self, where: Filter, by: Sequence[str] = ()) -> pd.DataFrame:
         """Like `counts` but over the whole range: columns film, *by, posts."""
+        return self.grouped(where, known_dimensions(by), with_period=False)
+
+    @abstractmethod
+    def grouped(self, where: Filter, by: Sequence[str], with_period: bool) -> pd.DataFrame:
+        """`counts` (with_period) or `totals`; `by` is already checked against DIMENSIONS."""
 
     @abstractmethod
     def top_posts(self, where: Filter, limit: int = 10, offset: int = 0) -> pd.DataFrame:
@@ -84,8 +97,9 @@ class Store(ABC):
         """Record that every row of lake file `name` is in the store."""
 
     @abstractmethod
-    def post_count(self) -> int:
-        """How many posts the store holds."""
+    def post_count(self, where: Filter | None = None) -> int:
+        """How many distinct posts the store holds (that match `where`, if given): a post about
+        two films counts once."""
 
     def close(self) -> None:  # noqa: B027 — most stores have nothing to release
         """Release connections."""
@@ -111,6 +125,31 @@ class Store(ABC):
         return frame.sort_values(
             ["film", "posts", dimension], ascending=[True, False, True]
         ).reset_index(drop=True)
+
+
+def known_dimensions(by: Sequence[str]) -> Sequence[str]:
+    unknown = [d for d in by if d not in DIMENSIONS]
+    if unknown:
+        raise StoreError(f"unknown breakdown {unknown[0]!r}; choose from {', '.join(DIMENSIONS)}")
+    return by
+
+
+def search_words(text: str | None) -> list[str]:
+    """The words a text filter looks for: every one must appear, whole, in the text or title,
+    ignoring case. Punctuation is not searched."""
+    return re.findall(r"\w+", (text or "").casefold())
+
+
+def utc_bounds(where: Filter) -> tuple[datetime | None, datetime | None]:
+    """The filter's dates as instants: from local midnight of `start` to local midnight after `end`."""
+    zone = ZoneInfo(where.timezone)
+    start = datetime.combine(where.start, time(), zone).astimezone(UTC) if where.start else None
+    end = (
+        datetime.combine(where.end + timedelta(days=1), time(), zone).astimezone(UTC)
+        if where.end
+        else None
+    )
+    return start, end
 
 
 TOP_POST_COLUMNS = [

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -12,24 +14,48 @@ import pyarrow as pa
 
 from pipeline.errors import StoreError
 from pipeline.records import POST_SCHEMA, SIGNAL_SCHEMA
-from pipeline.stores.base import DIMENSIONS, Filter, Store, with_film_column
-
-# How each dimension is read: a column of posts, or one row per element of a list column.
-_DIMENSION_SQL = {
-    "source": ("p.source", ""),
-    "lang": ("coalesce(p.detected_lang, p.lang, 'und')", ""),
-    "sentiment": ("p.sentiment_label", ""),
-    "country": ("coalesce(p.country, 'unknown')", ""),
-    "intent": ("i.intent", ", unnest(p.intents) AS i(intent)"),
-    "aspect": ("a.item.aspect", ", unnest(p.aspects) AS a(item)"),
-}
-_ENGAGEMENT = (
-    "coalesce(p.likes, 0) + coalesce(p.reposts, 0) + coalesce(p.replies, 0) + coalesce(p.score, 0)"
+from pipeline.stores.base import (
+    Filter,
+    Store,
+    search_words,
+    utc_bounds,
+    with_film_column,
 )
+
+LAYOUT_VERSION = 2
+# How each dimension is read from `post_films f`: a column, or one row per list element.
+_DIMENSION_SQL = {
+    "source": ("f.source", ""),
+    "lang": ("f.language", ""),
+    "sentiment": ("f.sentiment_label", ""),
+    "country": ("coalesce(f.country, 'unknown')", ""),
+    "intent": ("i.intent", ", unnest(f.intents) AS i(intent)"),
+    "aspect": ("a.item.aspect", ", unnest(f.aspects) AS a(item)"),
+}
+# One row per (post, film it is about) with what filters and groupings read, so queries
+# never join; `posts` keeps whole records for the top-posts list.
+_FACTS = (
+    "SELECT unnest(about) AS film, id, published_at, source, "
+    "coalesce(detected_lang, lang, 'und') AS language, sentiment_label, country, intents, aspects, "
+    "coalesce(likes, 0) + coalesce(reposts, 0) + coalesce(replies, 0) + coalesce(score, 0) AS engagement, "
+    "text, title FROM batch"
+)
+_TOP_POSTS = """
+WITH hits AS (
+    SELECT id, max(engagement) AS engagement, max(published_at) AS published_at
+    FROM post_films f WHERE {clause} GROUP BY id
+    ORDER BY engagement DESC, published_at DESC, id LIMIT ? OFFSET ?
+)
+SELECT p.id, p.about AS films, p.source, p.url, p.author, p.title, p.text,
+       coalesce(p.detected_lang, p.lang) AS lang, p.published_at, p.sentiment_label,
+       p.sentiment_score, p.rating, h.engagement
+FROM hits h JOIN posts p ON p.id = h.id
+ORDER BY h.engagement DESC, h.published_at DESC, h.id
+"""
 
 
 class EmbeddedStore(Store):
-    """Posts in `posts`, one row per (post, film it is about) in `post_films`, signals in `signals`."""
+    """Posts in `posts`, their per-film facts in `post_films`, signals in `signals`."""
 
     def __init__(self, path: Path, read_only: bool = False) -> None:
         self.path = Path(path)
@@ -42,13 +68,31 @@ class EmbeddedStore(Store):
             raise StoreError(f"{self.path}: cannot open the embedded store ({exc})") from None
         if not read_only:
             self._create_tables()
+        self._check_layout()
 
     def _create_tables(self) -> None:
-        for name, schema in (("posts", POST_SCHEMA), ("signals", SIGNAL_SCHEMA)):
-            empty = pa.Table.from_batches([], schema=schema)  # noqa: F841 — read by DuckDB by name
-            self.db.execute(f"CREATE TABLE IF NOT EXISTS {name} AS SELECT * FROM empty WHERE false")
-        self.db.execute("CREATE TABLE IF NOT EXISTS post_films (id VARCHAR, film VARCHAR)")
+        batch = pa.Table.from_batches([], schema=POST_SCHEMA)  # noqa: F841 — read by DuckDB by name
+        no_signals = pa.Table.from_batches([], schema=SIGNAL_SCHEMA)  # noqa: F841
+        self.db.execute("CREATE TABLE IF NOT EXISTS posts AS SELECT * FROM batch WHERE false")
+        self.db.execute(f"CREATE TABLE IF NOT EXISTS post_films AS {_FACTS} WHERE false")
+        self.db.execute(
+            "CREATE TABLE IF NOT EXISTS signals AS SELECT * FROM no_signals WHERE false"
+        )
         self.db.execute("CREATE TABLE IF NOT EXISTS indexed_files (name VARCHAR PRIMARY KEY)")
+        self.db.execute("CREATE TABLE IF NOT EXISTS layout (version INTEGER)")
+        if not self.db.execute("SELECT count(*) FROM layout").fetchall()[0][0]:
+            self.db.execute("INSERT INTO layout VALUES (?)", [LAYOUT_VERSION])
+
+    def _check_layout(self) -> None:
+        try:
+            version = self.db.execute("SELECT max(version) FROM layout").fetchall()[0][0]
+        except duckdb.Error:
+            version = None
+        if version != LAYOUT_VERSION:
+            raise StoreError(
+                f"{self.path}: this store was built by another filmbuzz version; "
+                "run `filmbuzz index --rebuild` to rebuild it from the lake"
+            )
 
     def close(self) -> None:
         self.db.close()
@@ -59,7 +103,7 @@ class EmbeddedStore(Store):
             self.db.execute("DELETE FROM posts WHERE id IN (SELECT id FROM batch)")
             self.db.execute("DELETE FROM post_films WHERE id IN (SELECT id FROM batch)")
             self.db.execute("INSERT INTO posts SELECT * FROM batch")
-            self.db.execute("INSERT INTO post_films SELECT id, unnest(about) FROM batch")
+            self.db.execute(f"INSERT INTO post_films {_FACTS}")
         return table.num_rows
 
     def write_signals(self, table: pa.Table) -> int:
@@ -69,17 +113,15 @@ class EmbeddedStore(Store):
             self.db.execute("INSERT INTO signals SELECT * FROM batch")
         return table.num_rows
 
-    def _transaction(self) -> Any:
-        store = self
-
-        class Transaction:
-            def __enter__(self) -> None:
-                store.db.execute("BEGIN TRANSACTION")
-
-            def __exit__(self, kind: object, *rest: object) -> None:
-                store.db.execute("ROLLBACK" if kind else "COMMIT")
-
-        return Transaction()
+    @contextmanager
+    def _transaction(self) -> Iterator[None]:
+        self.db.execute("BEGIN TRANSACTION")
+        try:
+            yield
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
 
     def clear(self) -> None:
         with self._transaction():
@@ -92,36 +134,36 @@ class EmbeddedStore(Store):
     def mark_indexed(self, name: str) -> None:
         self.db.execute("INSERT OR IGNORE INTO indexed_files VALUES (?)", [name])
 
-    def post_count(self) -> int:
-        return int(self.db.execute("SELECT count(*) FROM posts").fetchall()[0][0])
+    def post_count(self, where: Filter | None = None) -> int:
+        if where is None:
+            return int(self.db.execute("SELECT count(*) FROM posts").fetchall()[0][0])
+        clause, params = _where(where)
+        sql = f"SELECT count(DISTINCT id) FROM post_films f WHERE {clause}"
+        return int(self.db.execute(sql, params).fetchall()[0][0])
 
-    def counts(self, where: Filter, by: Sequence[str] = ()) -> pd.DataFrame:
-        return self._grouped(where, by, with_period=True)
-
-    def totals(self, where: Filter, by: Sequence[str] = ()) -> pd.DataFrame:
-        return self._grouped(where, by, with_period=False)
-
-    def _grouped(self, where: Filter, by: Sequence[str], with_period: bool) -> pd.DataFrame:
-        unknown = [d for d in by if d not in DIMENSIONS]
-        if unknown:
-            raise StoreError(
-                f"unknown breakdown {unknown[0]!r}; choose from {', '.join(DIMENSIONS)}"
-            )
+    def grouped(self, where: Filter, by: Sequence[str], with_period: bool) -> pd.DataFrame:
         selects, joins = ["f.film"], ""
         if with_period:
-            selects.append(
-                f"CAST(date_trunc('{where.granularity}', {_local(where)}) AS DATE) AS period"
-            )
+            zone = where.timezone.replace("'", "")
+            local = f"timezone('{zone}', f.published_at)"
+            selects.append(f"CAST(date_trunc('{where.granularity}', {local}) AS DATE) AS period")
         for dimension in by:
             expression, join = _DIMENSION_SQL[dimension]
             selects.append(f"{expression} AS {dimension}")
             joins += join
         clause, params = _where(where)
         keys = ", ".join(str(i + 1) for i in range(len(selects)))
-        sql = (
-            f"SELECT {', '.join(selects)}, count(*) AS posts FROM posts p "
-            f"JOIN post_films f ON f.id = p.id{joins} WHERE {clause} GROUP BY {keys} ORDER BY {keys}"
-        )
+        columns = ", ".join(selects)
+        if joins:  # filter first, then unnest: DuckDB would otherwise unnest every row of the table
+            sql = (
+                f"WITH f AS MATERIALIZED (SELECT * FROM post_films f WHERE {clause}) "
+                f"SELECT {columns}, count(*) AS posts FROM f{joins} GROUP BY {keys} ORDER BY {keys}"
+            )
+        else:
+            sql = (
+                f"SELECT {columns}, count(*) AS posts FROM post_films f "
+                f"WHERE {clause} GROUP BY {keys} ORDER BY {keys}"
+            )
         frame = self._frame(sql, params)
         return frame.astype({"posts": "int64"}) if not frame.empty else _empty(selects)
 
@@ -132,31 +174,22 @@ class EmbeddedStore(Store):
             raise StoreError(f"{self.path}: query failed ({exc})") from None
 
     def top_posts(self, where: Filter, limit: int = 10, offset: int = 0) -> pd.DataFrame:
-        clause, params = _where(where, films="list_has_any(p.about, ?::VARCHAR[])")
-        sql = (
-            "SELECT p.id, p.about AS films, p.source, p.url, p.author, p.title, p.text, "
-            "coalesce(p.detected_lang, p.lang) AS lang, p.published_at, p.sentiment_label, "
-            f"p.sentiment_score, p.rating, {_ENGAGEMENT} AS engagement "
-            f"FROM posts p WHERE {clause} "
-            "ORDER BY engagement DESC, p.published_at DESC, p.id LIMIT ? OFFSET ?"
-        )
-        return with_film_column(self._frame(sql, [*params, limit, offset]), where)
+        clause, params = _where(where)
+        frame = self._frame(_TOP_POSTS.format(clause=clause), [*params, limit, offset])
+        return with_film_column(frame, where)
 
     def signals(self, where: Filter, metric: str | None = None) -> pd.DataFrame:
         conditions: list[str] = ["true"]
         params: list[Any] = []
-        if where.films:
-            conditions.append("film IN (SELECT unnest(?))")
-            params.append(list(where.films))
-        if metric:
-            conditions.append("metric = ?")
-            params.append(metric)
-        if where.start:
-            conditions.append("day >= ?")
-            params.append(where.start)
-        if where.end:
-            conditions.append("day <= ?")
-            params.append(where.end)
+        for condition, value in (
+            ("film IN (SELECT unnest(?))", list(where.films) or None),
+            ("metric = ?", metric),
+            ("day >= ?", where.start),
+            ("day <= ?", where.end),
+        ):
+            if value:
+                conditions.append(condition)
+                params.append(value)
         sql = (
             "SELECT film, source, metric, key, day, value FROM signals "
             f"WHERE {' AND '.join(conditions)} ORDER BY film, source, metric, key, day"
@@ -164,37 +197,29 @@ class EmbeddedStore(Store):
         return self._frame(sql, params)
 
 
-def _local(where: Filter) -> str:
-    zone = where.timezone.replace("'", "")
-    return f"timezone('{zone}', p.published_at)"
-
-
-def _where(where: Filter, films: str = "f.film IN (SELECT unnest(?))") -> tuple[str, list[Any]]:
+def _where(where: Filter) -> tuple[str, list[Any]]:
     conditions: list[str] = ["true"]
     params: list[Any] = []
-    if where.films:
-        conditions.append(films)
-        params.append(list(where.films))
     for column, values in (
-        ("p.source", where.sources),
-        ("coalesce(p.detected_lang, p.lang, 'und')", where.languages),
-        ("p.country", where.countries),
+        ("f.film", where.films),
+        ("f.source", where.sources),
+        ("f.language", where.languages),
+        ("f.country", where.countries),
     ):
         if values:
             conditions.append(f"{column} IN (SELECT unnest(?))")
             params.append(list(values))
-    if where.start:
-        conditions.append(f"CAST({_local(where)} AS DATE) >= ?")
-        params.append(where.start)
-    if where.end:
-        conditions.append(f"CAST({_local(where)} AS DATE) <= ?")
-        params.append(where.end)
-    if where.text:
+    start, end = utc_bounds(where)
+    if start:
+        conditions.append("f.published_at >= ?")
+        params.append(start)
+    if end:
+        conditions.append("f.published_at < ?")
+        params.append(end)
+    for word in search_words(where.text):
+        pattern = rf"(^|[^\p{{L}}\p{{N}}_]){re.escape(word)}($|[^\p{{L}}\p{{N}}_])"
         conditions.append(
-            "(p.text ILIKE ? ESCAPE '\\' OR coalesce(p.title, '') ILIKE ? ESCAPE '\\')"
-        )
-        pattern = (
-            "%" + where.text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            "(regexp_matches(f.text, ?, 'i') OR regexp_matches(coalesce(f.title, ''), ?, 'i'))"
         )
         params += [pattern, pattern]
     return " AND ".join(conditions), params

@@ -1,0 +1,1 @@
+"""Pure functions from a source's own format (HTML, XML, JSON) to plain values; spiders call them."""

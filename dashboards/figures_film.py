@@ -1,0 +1,225 @@
+"""Film page figures beyond volume and sentiment: aspects, intents, demand map, signals.
+
+Pure functions: frames (and the film's config) in, a plotly Figure out; the report uses them too.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import date
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from dashboards.figures import (
+    MUTED,
+    SENTIMENT_COLORS,
+    SENTIMENT_NAMES,
+    base_figure,
+    empty_figure,
+    plotly_text,
+)
+from dashboards.geo import alpha3, country_name
+from pipeline.config import Film
+
+INTENT_NAMES = {
+    "want_to_see": "Want to see",
+    "where_to_watch": "Where to watch",
+    "piracy": "Piracy talk",
+    "watched": "Watched",
+    "recommend": "Recommends",
+}
+INTENT_COLORS = {
+    "want_to_see": "#4263eb",
+    "where_to_watch": "#0c8599",
+    "piracy": "#e03131",
+    "watched": "#868e96",
+    "recommend": "#2f9e44",
+}
+DEMAND = ("where_to_watch", "piracy", "want_to_see")
+BUBBLE_MAX = 36
+STATUS_COLORS = {
+    "Released": "#b2f2bb",
+    "Release scheduled": "#ffe8a1",
+    "No release known": "#e9ecef",
+}
+SIGNAL_NAMES = {
+    ("letterboxd", "watches"): "Letterboxd watches",
+    ("letterboxd", "fans"): "Letterboxd fans",
+    ("letterboxd", "lists"): "On Letterboxd lists",
+    ("letterboxd", "average_rating"): "Letterboxd average",
+    ("youtube", "views"): "Trailer views",
+    ("youtube", "likes"): "Trailer likes",
+}
+
+
+def intent_name(code: str) -> str:
+    return INTENT_NAMES.get(code, code.replace("_", " ").capitalize())
+
+
+def aspects_figure(aspects: pd.DataFrame) -> go.Figure:
+    """What people praise and criticise: per aspect, positive to the right, negative to the left."""
+    title = "Aspects and their sentiment"
+    if aspects.empty or not int(aspects["posts"].sum()):
+        return empty_figure(title)
+    wide = aspects.pivot_table(
+        index="aspect", columns="sentiment", values="posts", aggfunc="sum", fill_value=0
+    ).reindex(columns=["pos", "neu", "neg"], fill_value=0)
+    wide = wide.assign(total=wide.sum(axis=1)).sort_values("total", ascending=True)
+    labels = [plotly_text(str(a).capitalize()) for a in wide.index]
+    fig = base_figure(title, height=max(260, 60 + 34 * len(wide)))
+    for label, sign in (("neg", -1), ("pos", 1), ("neu", 1)):
+        fig.add_bar(
+            y=labels,
+            x=wide[label] * sign,
+            orientation="h",
+            name=SENTIMENT_NAMES[label],
+            marker={"color": SENTIMENT_COLORS[label]},
+            customdata=wide[label],
+            hovertemplate=f"%{{y}} · {SENTIMENT_NAMES[label]}: %{{customdata}}<extra></extra>",
+        )
+    legend = {"orientation": "h", "x": 1, "xanchor": "right", "y": 1.02, "yanchor": "bottom"}
+    fig.update_layout(barmode="relative", showlegend=True, legend=legend)
+    fig.update_xaxes(
+        title_text="← negative · posts · positive →", zeroline=True, zerolinecolor=MUTED
+    )
+    fig.update_yaxes(showgrid=False, automargin=True)
+    return fig
+
+
+def intents_figure(intents: pd.DataFrame) -> go.Figure:
+    """Posts per week by intent (period, intent, posts)."""
+    title = "Intents per week"
+    if intents.empty or not int(intents["posts"].sum()):
+        return empty_figure(title)
+    fig = base_figure(title, height=320)
+    for code, rows in intents.groupby("intent", sort=False):
+        fig.add_scatter(
+            x=pd.to_datetime(rows["period"]),
+            y=rows["posts"],
+            # Markers only while they can be told apart (they also cost rendering time).
+            mode="lines+markers" if len(rows) <= 30 else "lines",
+            name=intent_name(str(code)),
+            line={"color": INTENT_COLORS.get(str(code), MUTED), "width": 2},
+            hovertemplate=f"{intent_name(str(code))}: %{{y}}<extra></extra>",
+        )
+    fig.update_layout(
+        showlegend=True, hovermode="x unified", legend={"orientation": "h", "y": -0.2}
+    )
+    fig.update_yaxes(title_text="Posts per week", rangemode="tozero")
+    return fig
+
+
+def release_status(film: Film, as_of: date) -> dict[str, str]:
+    """Per country with a known release: released by `as_of`, or scheduled after it."""
+    status: dict[str, str] = {}
+    for release in sorted(film.releases, key=lambda r: r.date):
+        if release.date <= as_of:
+            status[release.country] = "Released"
+        else:
+            status.setdefault(release.country, "Release scheduled")
+    return status
+
+
+def demand_map(demand: pd.DataFrame, film: Film, as_of: date) -> go.Figure:
+    """Where people ask where to watch, talk piracy or want to see it, coloured by release status."""
+    title = "Demand by country (where to watch, piracy, want to see)"
+    asks = demand[demand["intent"].isin(DEMAND) & (demand["country"] != "unknown")]
+    status = release_status(film, as_of)
+    if asks.empty and not status:
+        return empty_figure(title)
+    wide = asks.pivot_table(index="country", columns="intent", values="posts", aggfunc="sum")
+    wide = wide.reindex(columns=list(DEMAND), fill_value=0).fillna(0).astype(int)
+    countries = sorted(set(wide.index) | set(status))
+    fig = base_figure(title, height=420)
+    for name, color in STATUS_COLORS.items():
+        chosen = [c for c in countries if status.get(c, "No release known") == name and alpha3(c)]
+        fig.add_choropleth(
+            locations=[alpha3(c) for c in chosen],
+            z=[1] * len(chosen),
+            colorscale=[[0, color], [1, color]],
+            showscale=False,
+            name=name,
+            showlegend=True,
+            marker={"line": {"color": "white", "width": 0.5}},
+            text=[_hover(c, name, wide) for c in chosen],
+            hovertemplate="%{text}<extra></extra>",
+        )
+    _add_bubbles(fig, wide)
+    fig.update_geos(
+        showframe=False, showcoastlines=False, projection_type="natural earth",
+        showcountries=True, countrycolor="white", landcolor="#f1f3f5", showland=True,
+    )  # fmt: skip
+    fig.update_layout(
+        margin={"l": 0, "r": 0, "t": 48, "b": 0}, showlegend=True, legend={"orientation": "h"}
+    )
+    return fig
+
+
+def _add_bubbles(fig: go.Figure, wide: pd.DataFrame) -> None:
+    totals = wide.sum(axis=1)
+    totals = totals[totals > 0]
+    if totals.empty:
+        return
+    known = [c for c in totals.index if alpha3(c)]
+    peak = float(totals.max())
+    fig.add_scattergeo(
+        locations=[alpha3(c) for c in known],
+        marker={
+            # Area proportional to the count, the busiest country at BUBBLE_MAX pixels across.
+            "size": [6 + (BUBBLE_MAX - 6) * math.sqrt(totals[c] / peak) for c in known],
+            "color": "rgba(214, 51, 108, 0.55)",
+            "line": {"color": "#a61e4d", "width": 1},
+        },
+        name="Demand (posts)",
+        text=[_hover(c, None, wide) for c in known],
+        hovertemplate="%{text}<extra></extra>",
+    )
+
+
+def _hover(code: str, status: str | None, wide: pd.DataFrame) -> str:
+    lines = [f"<b>{plotly_text(country_name(code))}</b>"]
+    if status:
+        lines.append(status)
+    if code in wide.index:
+        lines += [f"{intent_name(i)}: {int(wide.at[code, i])}" for i in DEMAND]
+    return "<br>".join(lines)
+
+
+def pageviews_figure(
+    signals: pd.DataFrame, window: tuple[date | None, date | None] = (None, None)
+) -> go.Figure:
+    """Wikipedia pageviews per day within `window`, one line per language edition."""
+    title = "Wikipedia pageviews"
+    views = signals[(signals["source"] == "wikipedia") & (signals["metric"] == "pageviews")]
+    days = pd.to_datetime(views["day"]).dt.date
+    views = views[(days >= (window[0] or date.min)) & (days <= (window[1] or date.max))]
+    if views.empty:
+        return empty_figure(title, "No pageviews in this range")
+    fig = base_figure(title, height=320)
+    for key, rows in views.groupby("key"):
+        fig.add_scatter(
+            x=pd.to_datetime(rows["day"]),
+            y=rows["value"],
+            mode="lines",
+            name=f"{key}.wikipedia",
+            hovertemplate=f"{key}: %{{y:,}}<extra></extra>",
+        )
+    fig.update_layout(
+        showlegend=True, hovermode="x unified", legend={"orientation": "h", "y": -0.2}
+    )
+    fig.update_yaxes(title_text="Views per day", rangemode="tozero")
+    return fig
+
+
+def signal_facts(signals: pd.DataFrame) -> list[tuple[str, str]]:
+    """The latest Letterboxd stats and trailer numbers, as (label, value) pairs."""
+    facts = []
+    for (source, metric), label in SIGNAL_NAMES.items():
+        rows = signals[(signals["source"] == source) & (signals["metric"] == metric)]
+        if rows.empty:
+            continue
+        latest = rows.sort_values("day").groupby("key")["value"].last()
+        value = float(latest.mean() if metric == "average_rating" else latest.sum())
+        facts.append((label, f"{value:.2f} / 5" if metric == "average_rating" else f"{value:,.0f}"))
+    return facts

@@ -1,0 +1,98 @@
+"""Writing tables for spreadsheets: UTF-8 CSV (optional BOM) and XLSX, ISO dates, no formulas.
+
+OWASP's advice on CSV injection: a cell that starts with `=`, `+`, `-`, `@`, a tab or a
+carriage return is read as a formula, so such text cells get a leading single quote. The
+full-width forms (`＝＋－＠`) are included because some spreadsheets fold them to ASCII, and
+so is text whose first non-blank character is one of these, as leading blanks get trimmed.
+Numbers are written as numbers and never touched (a negative count stays a number).
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import date, datetime
+from pathlib import Path
+from typing import Literal
+
+import pandas as pd
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
+Format = Literal["csv", "xlsx"]
+
+
+def neutralise(value: object) -> object:
+    """Prefix a text cell that a spreadsheet would read as a formula with a single quote."""
+    if isinstance(value, str) and (
+        value.startswith(FORMULA_STARTS) or value.lstrip(" ").startswith(FORMULA_STARTS)
+    ):
+        return "'" + value
+    return value
+
+
+def _cell(value: object) -> object:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    return neutralise(value)
+
+
+def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy with every non-numeric cell as ISO text or neutralised text."""
+    safe = frame.copy()
+    for column in safe.columns:
+        if not pd.api.types.is_numeric_dtype(safe[column]):
+            safe[column] = safe[column].map(_cell).astype(object)
+    return safe
+
+
+def _temporary(path: Path) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return path.with_name(f".{path.name}.tmp")
+
+
+def write_csv(frame: pd.DataFrame, path: Path, bom: bool = False) -> Path:
+    """Write atomically, every text cell neutralised, dates as ISO 8601."""
+    path = Path(path)
+    tmp = _temporary(path)
+    # CRLF as RFC 4180 says: the writer then quotes every cell holding a CR or LF, so a stray
+    # carriage return in a post cannot split a row.
+    safe_frame(frame).to_csv(
+        tmp, index=False, encoding="utf-8-sig" if bom else "utf-8", lineterminator="\r\n"
+    )
+    os.replace(tmp, path)
+    return path
+
+
+def write_xlsx(frame: pd.DataFrame, path: Path, sheet: str = "export") -> Path:
+    """Write an XLSX atomically in which every text cell is typed as a string, never a formula."""
+    from openpyxl import Workbook
+
+    path = Path(path)
+    workbook = Workbook(write_only=True)
+    worksheet = workbook.create_sheet(sheet[:31])
+    worksheet.append([str(c) for c in frame.columns])
+    for row in safe_frame(frame).itertuples(index=False):
+        worksheet.append([_xlsx_cell(worksheet, v) for v in row])
+    tmp = _temporary(path)
+    workbook.save(tmp)
+    os.replace(tmp, path)
+    return path
+
+
+def _xlsx_cell(worksheet: object, value: object) -> object:
+    from openpyxl.cell import WriteOnlyCell
+
+    if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA:
+        return None
+    if isinstance(value, str):
+        cell = WriteOnlyCell(worksheet, value=value)  # type: ignore[arg-type]
+        cell.data_type = "s"  # openpyxl would make a text starting with "=" a formula
+        return cell
+    return value.item() if hasattr(value, "item") else value
+
+
+def write_table(frame: pd.DataFrame, path: Path, fmt: Format = "csv", bom: bool = False) -> Path:
+    if fmt == "xlsx":
+        return write_xlsx(frame, path)
+    return write_csv(frame, path, bom=bom)

@@ -1,0 +1,88 @@
+"""One run at a time: an OS lock (`fcntl.flock`) on `<data>/run.lock`.
+
+The kernel drops the lock when its process ends, however it ends, so a killed run never
+leaves a stale lock behind: the file stays, the lock does not.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+from datetime import UTC, datetime
+from pathlib import Path
+from types import TracebackType
+
+from pipeline.errors import FilmbuzzError
+
+LOCK_NAME = "run.lock"
+
+
+class LockHeld(FilmbuzzError):
+    """Another process holds the run lock."""
+
+
+class RunLock:
+    """`with RunLock(data_dir): ...` holds the lock or raises LockHeld at once (never waits)."""
+
+    def __init__(self, data_dir: Path, job: str = "run") -> None:
+        self.path = Path(data_dir) / LOCK_NAME
+        self.job = job
+        self._fd: int | None = None
+
+    def acquire(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            raise LockHeld(self._held_message()) from None
+        os.ftruncate(fd, 0)
+        started = datetime.now(UTC).isoformat(timespec="seconds")
+        os.write(fd, json.dumps({"pid": os.getpid(), "job": self.job, "since": started}).encode())
+        self._fd = fd
+
+    def release(self) -> None:
+        if self._fd is not None:
+            fcntl.flock(self._fd, fcntl.LOCK_UN)
+            os.close(self._fd)
+            self._fd = None
+
+    def _held_message(self) -> str:
+        holder = read_holder(self.path.parent)
+        who = f"process {holder.get('pid')} since {holder.get('since')}" if holder else "a process"
+        return f"another filmbuzz run ({who}) holds {self.path}; wait for it to finish"
+
+    def __enter__(self) -> RunLock:
+        self.acquire()
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.release()
+
+
+def is_locked(data_dir: Path) -> bool:
+    """Whether a live process holds the lock (tries it without keeping it)."""
+    path = Path(data_dir) / LOCK_NAME
+    if not path.exists():
+        return False
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    finally:
+        os.close(fd)  # closing drops the probe's lock
+    return False
+
+
+def read_holder(data_dir: Path) -> dict[str, object]:
+    """What the lock's last holder wrote (pid, job, since); empty if unreadable."""
+    try:
+        data = json.loads((Path(data_dir) / LOCK_NAME).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
