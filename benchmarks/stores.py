@@ -9,14 +9,15 @@ numbers show the store's own overhead, not what a real cluster would do.
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import tempfile
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import pyarrow as pa
@@ -74,13 +75,18 @@ def queries(film_count: int) -> dict[str, Callable[[Store, int], Any]]:
         "signals": lambda s, i: s.signals(where(i), metric="pageviews"),
         "source_x_sentiment": lambda s, i: s.counts(where(i), ["source", "sentiment"]),
     }
+
+    def breakdown(dimension: str) -> Callable[[Store, int], Any]:
+        return lambda s, i: s.breakdown(where(i), dimension)
+
     for dimension in DIMENSIONS:
-        table[f"breakdown_{dimension}"] = lambda s, i, d=dimension: s.breakdown(where(i), d)
+        table[f"breakdown_{dimension}"] = breakdown(dimension)
     return table
 
 
 @contextmanager
-def open_bench_store(kind: str, folder: Path) -> Iterator[Store]:
+def open_bench_store(kind: str, folder: Path, es_url: str | None = None) -> Iterator[Store]:
+    """The embedded store in `folder`, or Elasticsearch: a real cluster at `es_url`, else osmem."""
     if kind == "embedded":
         from pipeline.stores.embedded import EmbeddedStore
 
@@ -92,18 +98,28 @@ def open_bench_store(kind: str, folder: Path) -> Iterator[Store]:
 
     from pipeline.stores.elasticsearch import ElasticsearchStore
 
-    with OsmemServer.start(japanese=False) as server:
+    with ExitStack() as stack:
+        flavor: Literal["elasticsearch", "opensearch"] = "elasticsearch"
+        if es_url is None:
+            es_url = stack.enter_context(OsmemServer.start(japanese=False)).url
+            flavor = "opensearch"
         config = ElasticsearchConfig(
-            url=server.url, flavor="opensearch", index_prefix="bench", request_timeout=120
+            url=es_url, flavor=flavor, index_prefix=f"bench-{os.getpid()}", request_timeout=120
         )
         store = ElasticsearchStore(config)
+        stack.callback(store.close)
+        stack.callback(store.clear)
         yield store
-        store.close()
 
 
-def measure(kind: str, size: int, film_count: int, rounds: int) -> dict[str, Any]:
+def measure(
+    kind: str, size: int, film_count: int, rounds: int, es_url: str | None = None
+) -> dict[str, Any]:
     table = posts(size, film_count)
-    with tempfile.TemporaryDirectory() as folder, open_bench_store(kind, Path(folder)) as store:
+    with (
+        tempfile.TemporaryDirectory() as folder,
+        open_bench_store(kind, Path(folder), es_url) as store,
+    ):
         began = time.perf_counter()
         for offset in range(0, size, CHUNK):
             store.write_posts(table.slice(offset, CHUNK))
@@ -150,10 +166,14 @@ def main() -> None:
     parser.add_argument("--stores", nargs="+", default=["embedded", "elasticsearch"])
     parser.add_argument("--films", type=int, default=50)
     parser.add_argument("--rounds", type=int, default=20)
+    parser.add_argument(
+        "--es-url", help="a real cluster (credentials from FILMBUZZ_ES_*); default: osmem"
+    )
     args = parser.parse_args()
     for size in args.sizes:
         for kind in args.stores:
-            print(report(measure(kind, size, args.films, args.rounds)), end="\n\n", flush=True)
+            result = measure(kind, size, args.films, args.rounds, args.es_url)
+            print(report(result), end="\n\n", flush=True)
 
 
 if __name__ == "__main__":

@@ -59,7 +59,8 @@ def posts(n: int, film_count: int = 50, seed: int = 7) -> pa.Table:
         for a, b, t in zip(first, second, both, strict=True)
     ]
     label = LABELS[rng.choice(3, n, p=[0.55, 0.25, 0.2])]
-    country = np.where(rng.random(n) < 0.4, COUNTRIES[rng.integers(0, len(COUNTRIES), n)], None)
+    drawn = COUNTRIES[rng.integers(0, len(COUNTRIES), n)]
+    country = [c if stated else None for c, stated in zip(drawn, rng.random(n) < 0.4, strict=True)]
     intent_draw = rng.random((n, len(INTENTS))) < [0.15, 0.1, 0.05, 0.3, 0.05]
     aspect_draw = rng.random((n, len(ASPECTS))) < 0.08
     text = [" ".join(WORDS[rng.integers(0, len(WORDS), 12)]) for _ in range(n)]

@@ -172,7 +172,8 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     from pipeline.stages.analyze_file import analyze_file
 
     config = _config(args)
-    count = analyze_file(Analyzer(config.films), Path(args.input), Path(args.output))
+    analyzer = Analyzer(config.films, batch_size=1000, n_process=args.processes)
+    count = analyze_file(analyzer, Path(args.input), Path(args.output))
     out.print(f"analysed {count} posts into {args.output}")
     return 0
 
@@ -414,6 +415,9 @@ def parser() -> argparse.ArgumentParser:
     )
     analyze.add_argument("--input", required=True)
     analyze.add_argument("--output", required=True)
+    analyze.add_argument(
+        "--processes", type=int, default=1, help="worker processes for the NLP (default: 1)"
+    )
     train = command(
         "train-sentiment", cmd_train_sentiment, "train the sentiment models from the corpora"
     )

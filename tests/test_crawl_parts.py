@@ -234,3 +234,18 @@ def test_backfill_since_is_days_before_now() -> None:
     assert since is not None and abs((datetime.now(UTC) - since) - timedelta(days=3)) < timedelta(
         seconds=5
     )
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("2026-03-14", "2026-03-14T12:00:00+00:00"),
+        ("2026-07-22T07:42:36.842Z", "2026-07-22T07:42:36.842000+00:00"),
+        ("not a date", None),
+    ],
+)
+def test_letterboxd_card_time_keeps_the_diary_day(value: str, expected: str | None) -> None:
+    from crawlers.parsers.letterboxd import card_time
+
+    parsed = card_time(value)
+    assert (parsed.isoformat() if parsed else None) == expected

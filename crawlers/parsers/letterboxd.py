@@ -44,7 +44,12 @@ def card_time(value: str | None) -> datetime | None:
         parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
         return None
-    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+    if parsed.tzinfo is not None:
+        return parsed.astimezone(UTC)
+    if len(value) == 10:
+        # A diary date is the member's local day; noon UTC keeps that day from UTC-11 to UTC+11.
+        return parsed.replace(hour=12, tzinfo=UTC)
+    return parsed.replace(tzinfo=UTC)
 
 
 def number(text: str | None) -> float | None:
