@@ -1,4 +1,5 @@
-"""The overview's crawl health table: per source, its last run, status, counts, first error."""
+"""The overview's crawl health table: per source, its last run and last success, status, counts,
+and the first error."""
 
 from __future__ import annotations
 
@@ -20,7 +21,18 @@ def health_table(rows: list[dict[str, Any]]) -> html.Div:
         )
     else:
         head = html.Tr(
-            [html.Th(h) for h in ("Source", "Last run", "Status", "Posts", "Signals", "Errors")]
+            [
+                html.Th(h)
+                for h in (
+                    "Source",
+                    "Last run",
+                    "Last success",
+                    "Status",
+                    "Posts",
+                    "Signals",
+                    "Errors",
+                )
+            ]
         )
         body = html.Table(
             [html.Thead(head), html.Tbody([tr for row in rows for tr in _health_rows(row)])],
@@ -35,7 +47,7 @@ def _health_rows(row: dict[str, Any]) -> list[html.Tr]:
     message = str(row.get("message") or "")
     if not message or row["status"] == "ok":
         return [_health_row(row)]
-    note = html.Td(message, colSpan=6, className="health-message", style=_MESSAGE)
+    note = html.Td(message, colSpan=7, className="health-message", style=_MESSAGE)
     return [_health_row(row), html.Tr(note)]
 
 
@@ -44,7 +56,9 @@ _MESSAGE = {"color": "#c92a2a", "fontSize": "12px", "borderTop": "none", "paddin
 
 def _health_row(row: dict[str, Any]) -> html.Tr:
     status = str(row["status"])
-    last = str(row["last_run"] or "never").replace("T", " ")[:16]
+    last, success = (
+        str(row.get(key) or "never").replace("T", " ")[:16] for key in ("last_run", "last_success")
+    )
     dot = html.Span(
         "●", style={"color": _STATUS_COLORS.get(status, figures.MUTED), "marginRight": "6px"}
     )
@@ -52,6 +66,7 @@ def _health_row(row: dict[str, Any]) -> html.Tr:
         [
             html.Td(str(row["name"])),
             html.Td(last),
+            html.Td(success),
             html.Td([dot, status], title=str(row.get("message") or "")),
             html.Td(f"{row['posts']:,}"),
             html.Td(f"{row['signals']:,}"),

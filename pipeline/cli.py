@@ -52,12 +52,13 @@ def _print_crawl(result: object) -> None:
 def cmd_sources(args: argparse.Namespace) -> int:
     from pipeline.stages.sources import source_statuses
 
-    out.print(f"{'source':<18} {'on':<3} {'last run':<25} {'status':<8} {'posts':>6} {'signals':>7} "
-              f"{'errors':>6}  credentials")  # fmt: skip
+    out.print(f"{'source':<18} {'on':<3} {'last run':<25} {'last success':<25} {'status':<8} "
+              f"{'posts':>6} {'signals':>7} {'errors':>6}  credentials")  # fmt: skip
     for row in source_statuses(_config(args)):
         out.print(
             f"{row.name:<18} {'yes' if row.enabled else 'no':<3} {row.last_run or 'never':<25} "
-            f"{row.status:<8} {row.posts:>6} {row.signals:>7} {row.errors:>6}  {row.credentials}"
+            f"{row.last_success or 'never':<25} {row.status:<8} {row.posts:>6} {row.signals:>7} "
+            f"{row.errors:>6}  {row.credentials}"
         )
         if row.message:
             out.print(f"{'':<18} {row.message}")

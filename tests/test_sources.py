@@ -248,3 +248,15 @@ def test_crawl_backfill_ignores_cursors_within_the_budget(crawled: Crawled) -> N
     assert back.posts == 0, "the lake already has everything"
     for source in ("mastodon", "x"):
         assert back.sources[source]["requests"] > crawled.again.sources[source]["requests"], source
+
+
+def test_sources_last_success_survives_a_failed_run(example_config: Config) -> None:
+    from pipeline.stages.sources import record_runs, source_statuses
+
+    state = example_config.data_dir / "state"
+    record_runs(state, {"mastodon": {"posts": 3, "signals": 0, "errors": 0}}, {})
+    first = {s.name: s for s in source_statuses(example_config)}["mastodon"]
+    assert first.status == "ok" and first.last_success == first.last_run
+    record_runs(state, {"mastodon": {"posts": 0, "signals": 0, "errors": 2}}, {})
+    second = {s.name: s for s in source_statuses(example_config)}["mastodon"]
+    assert second.status == "failed" and second.last_success == first.last_success

@@ -26,6 +26,7 @@ class SourceStatus:
     enabled: bool
     credentials: str  # "not needed", "present" or "missing: VAR, VAR"
     last_run: str | None
+    last_success: str | None  # the last run that ended with no error
     status: str  # ok, errors, failed, skipped, never
     posts: int
     signals: int
@@ -66,16 +67,21 @@ def record_runs(
     lines = list(error_lines)
     for name, stats in sources.items():
         first = next((line for line in lines if line.startswith(f"{name}:")), "")
+        status = _status(stats)
+        previous = data.get(name, {}).get("last_success")
         data[name] = {
             "last_run": now,
-            "status": _status(stats),
+            "last_success": now if status == "ok" else previous,
+            "status": status,
             "posts": int(stats.get("posts", 0)),
             "signals": int(stats.get("signals", 0)),
             "errors": int(stats.get("errors", 0)),
             "message": first,
         }
     for name, message in skipped.items():
-        data[name] = {"last_run": now, "status": "skipped", "posts": 0, "signals": 0}
+        previous = data.get(name, {}).get("last_success")
+        data[name] = {"last_run": now, "last_success": previous, "status": "skipped"}
+        data[name] |= {"posts": 0, "signals": 0}
         data[name] |= {"errors": 0, "message": message}
     _write(path, data)
 
@@ -103,6 +109,7 @@ def source_statuses(config: Config, env: Mapping[str, str] | None = None) -> lis
                 enabled=bool(source.enabled) if source is not None else True,
                 credentials=_credentials(name, env),
                 last_run=run.get("last_run"),
+                last_success=run.get("last_success"),
                 status=run.get("status", "never"),
                 posts=int(run.get("posts", 0)),
                 signals=int(run.get("signals", 0)),
