@@ -23,11 +23,10 @@ from zoneinfo import ZoneInfo
 
 from apscheduler.events import (
     EVENT_JOB_MISSED,
-    EVENT_SCHEDULER_STARTED,
     JobExecutionEvent,
-    SchedulerEvent,
 )
 from apscheduler.executors.pool import ThreadPoolExecutor
+from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.cron import CronTrigger
@@ -38,6 +37,7 @@ from pipeline.jobs import runlog
 log = logging.getLogger(__name__)
 JOBS: dict[str, list[str]] = {"run": ["run"], "exports": ["export", "all"], "alerts": ["alerts"]}
 STOP_SECONDS = 60.0  # how long a stopping job gets before it is killed
+WAKE_SECONDS = 0.2  # how often the main thread looks for a stop request
 
 
 class JobRunner:
@@ -120,27 +120,27 @@ def next_runs(scheduler: BaseScheduler, now: datetime) -> list[tuple[str, dateti
 
 
 def serve(config: Config, started: Callable[[BaseScheduler], None] = lambda s: None) -> None:
-    """Run the scheduler in this process until SIGTERM or Ctrl+C, then stop the running job."""
+    """Run the scheduler in this process until SIGTERM or Ctrl+C, then stop the running job.
+
+    The signal handler only sets a flag: calling into the scheduler from a handler can deadlock
+    on a lock the interrupted main thread already holds.
+    """
     runner = JobRunner(config)
-    scheduler = build_scheduler(config, runner)
-    stopped = threading.Event()
+    scheduler = build_scheduler(config, runner, kind=BackgroundScheduler)
+    stop_requested: list[int] = []
 
     def stop(signum: int, frame: FrameType | None) -> None:
-        stopped.set()
-        if scheduler.running:
-            scheduler.shutdown(wait=False)
+        stop_requested.append(signum)
 
-    def on_start(event: SchedulerEvent) -> None:
-        if stopped.is_set():  # a signal came before the scheduler ran
-            scheduler.shutdown(wait=False)
-        else:
-            started(scheduler)
-
-    scheduler.add_listener(on_start, EVENT_SCHEDULER_STARTED)
     previous = {s: signal.signal(s, stop) for s in (signal.SIGTERM, signal.SIGINT)}
     try:
-        scheduler.start()  # blocks until `stop`
+        scheduler.start()
+        started(scheduler)
+        while not stop_requested:
+            time.sleep(WAKE_SECONDS)
     finally:
+        if scheduler.running:
+            scheduler.shutdown(wait=False)
         runner.stop()
         for number, handler in previous.items():
             signal.signal(number, handler)
