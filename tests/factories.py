@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
 
+from pipeline.config import Config, Film, parse_config
 from pipeline.records import POST_SCHEMA, SIGNAL_SCHEMA, Signal, author_key, stable_id
 
 
@@ -64,3 +66,13 @@ def signals(items: list[Signal]) -> pa.Table:
 
 def day(value: str) -> date:
     return date.fromisoformat(value)
+
+
+def config_for(folder: Path, films: list[Film], name: str = "Test") -> Config:
+    """A minimal valid config tracking `films`, its data folder inside `folder`."""
+    raw = {
+        "project": {"name": name, "contact": "test@example.org"},
+        "store": {"path": str(folder / "data")},
+        "films": [film.model_dump(mode="json") for film in films],
+    }
+    return parse_config(raw, folder / "filmbuzz.toml")

@@ -14,8 +14,9 @@ import pytest
 from dashboards import components, figures
 from dashboards.data import FilmView, empty_film_view, film_filter
 from dashboards.report import render_report, write_report
-from pipeline.config import Config, Film, parse_config
+from pipeline.config import Config, Film
 from pipeline.stores.embedded import EmbeddedStore
+from tests.factories import config_for
 
 FILM = Film.model_validate(
     {
@@ -220,12 +221,7 @@ def test_components_post_item_keeps_text_plain() -> None:
 
 
 def config_in(folder: Path) -> Config:
-    raw = {
-        "project": {"name": "Test <Co>", "contact": "test@example.org"},
-        "store": {"path": str(folder / "data")},
-        "films": [FILM.model_dump(mode="json"), OTHER.model_dump(mode="json")],
-    }
-    return parse_config(raw, folder / "filmbuzz.toml")
+    return config_for(folder, [FILM, OTHER], name="Test <Co>")
 
 
 def report_view(config: Config) -> FilmView:

@@ -11,10 +11,10 @@ import pytest
 
 from dashboards import figures, figures_compare, figures_film, metrics, queries, urlstate
 from dashboards.data import choices
-from pipeline.config import Config, Film, parse_config
+from pipeline.config import Config, Film
 from pipeline.stores import Store
 from pipeline.stores.embedded import EmbeddedStore
-from tests.factories import enriched_post, posts
+from tests.factories import config_for, enriched_post, posts
 
 FILM = Film.model_validate(
     {
@@ -216,12 +216,7 @@ def test_signal_facts_latest_values() -> None:
 
 
 def config_in(folder: Path) -> Config:
-    raw = {
-        "project": {"name": "Test", "contact": "test@example.org"},
-        "store": {"path": str(folder / "data")},
-        "films": [FILM.model_dump(mode="json"), OTHER.model_dump(mode="json")],
-    }
-    return parse_config(raw, folder / "filmbuzz.toml")
+    return config_for(folder, [FILM, OTHER], name="Test")
 
 
 @pytest.fixture(params=["embedded", "elasticsearch"])
