@@ -16,7 +16,6 @@ import io
 import json
 import math
 import zipfile
-from collections.abc import Collection
 from dataclasses import dataclass, field
 from functools import cache
 from importlib.resources import files
@@ -153,8 +152,8 @@ class SentimentModel:
 
 
 def featurize(text: str, lex: Lexicon, genres: frozenset[str] = frozenset()) -> dict[str, float]:
-    """Normalised n-grams (genre praise left out) plus the two lexicon features."""
-    found = normalised(ngrams(text, vocabulary(lex.lang), praise_tokens(lex, genres)))
+    """Normalised n-grams (genre-praise words left out) plus the two lexicon features."""
+    found = normalised(ngrams(text, vocabulary(lex.lang), praise_tokens(lex.lang)))
     found.update(lexicon_features(lex, text, genres))
     return found
 
@@ -183,15 +182,16 @@ def lexicon_features(lex: Lexicon, text: str, genres: frozenset[str]) -> dict[st
     return {LEX_FEATURES[0]: max(score, 0.0), LEX_FEATURES[1]: max(-score, 0.0)}
 
 
-def praise_tokens(lex: Lexicon, genres: Collection[str]) -> frozenset[str]:
-    """Single-word genre praise ('disturbing' for horror): the n-grams ignore them."""
-    return _praise(lex.lang, frozenset(genres)) if genres else frozenset()
-
-
 @cache
-def _praise(lang: str, genres: frozenset[str]) -> frozenset[str]:
+def praise_tokens(lang: str) -> frozenset[str]:
+    """Single words that are praise in some genres ('disturbing', 'terrifying' for horror).
+
+    The n-grams ignore them whatever the film's genres, so their meaning reaches the model only
+    through the genre-aware lexicon score: praise for a horror film, criticism for a romance.
+    Learnt as n-grams they would carry the praise of horror posts over to every genre.
+    """
     lex = load_lexicon(lang)
-    words = set().union(*(lex.genre_praise.get(g, set()) for g in genres))
+    words = set().union(*lex.genre_praise.values())
     return frozenset(w for w in words if " " not in w)
 
 

@@ -7,10 +7,11 @@ language's pipeline with `nlp.pipe`, so tokenisation and lexicons fit the text.
 from __future__ import annotations
 
 import multiprocessing
-from collections import defaultdict
+from collections import defaultdict, deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
+from multiprocessing.pool import AsyncResult
 from typing import Any
 
 import spacy
@@ -99,8 +100,9 @@ class Analyzer:
     def analyze(self, posts: Iterable[PostInput]) -> Iterator[Analysis]:
         """One Analysis per post, in order; memory stays bounded by the batch size.
 
-        With `n_process` > 1, batches go to that many worker processes, `n_process` batches at a
-        time; each worker builds its own pipelines. Workers are spawned, not forked: lingua's
+        With `n_process` > 1, batches go to that many worker processes, each building its own
+        pipelines; two batches per worker are in flight, so workers keep busy while the caller
+        handles results, and memory stays bounded. Workers are spawned, not forked: lingua's
         thread pool does not survive a fork.
         """
         iterator = iter(posts)
@@ -110,11 +112,13 @@ class Analyzer:
             return
         context = multiprocessing.get_context("spawn")
         with context.Pool(self.n_process, _start_worker, (self.films, self.batch_size)) as pool:
-            while window := [
-                b for _ in range(self.n_process) if (b := list(islice(iterator, self.batch_size)))
-            ]:
-                for analyses in pool.map(_analyze_in_worker, window):
-                    yield from analyses
+            in_flight: deque[AsyncResult[list[Analysis]]] = deque()
+            while batch := list(islice(iterator, self.batch_size)):
+                in_flight.append(pool.apply_async(_analyze_in_worker, (batch,)))
+                if len(in_flight) >= 2 * self.n_process:
+                    yield from in_flight.popleft().get()
+            while in_flight:
+                yield from in_flight.popleft().get()
 
     def _analyze_batch(self, batch: list[PostInput]) -> list[Analysis]:
         langs = detect([p.full_text for p in batch], [p.lang for p in batch])

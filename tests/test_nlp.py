@@ -253,3 +253,16 @@ def test_language_function_words_settle_clear_cases_only(text: str, expected: st
     from nlp.components.language import by_function_words
 
     assert by_function_words(text) == expected
+
+
+def test_the_films_own_names_are_blanked_before_sentiment(config: Config) -> None:
+    from nlp.components import OPINION_TEXT
+
+    text = "Monster was boring and far too long, Kore-eda can do better."
+    doc = run(build_pipeline("en", config.films), text, **{CONTEXT_FILMS: ["monster"]})
+    masked = doc.user_data[OPINION_TEXT]
+    assert len(masked) == len(text)
+    assert "Monster" not in masked and "boring" in masked
+    assert doc._.buzz_sentiment["label"] == "neg"
+    plain = run(build_pipeline("en", config.films), "a monster of a day at work, so tired")
+    assert "monster" in plain.user_data[OPINION_TEXT]  # not a film here: the word stays

@@ -50,11 +50,12 @@ def test_features_weigh_words_before_a_contrast_less() -> None:
     assert counts["great"] < counts["boring"]
 
 
-def test_features_are_unit_length_and_drop_genre_praise() -> None:
+def test_features_are_unit_length_and_leave_genre_praise_to_the_lexicon() -> None:
     lex = load_lexicon("en")
     plain = featurize("disturbing and brilliant", lex)
     horror = featurize("disturbing and brilliant", lex, frozenset({"horror"}))
-    assert "disturbing" in plain and "disturbing" not in horror
+    assert "disturbing" not in plain and "disturbing" not in horror
+    assert "brilliant" in plain and "brilliant" in horror
     assert horror[LEX_FEATURES[0]] > plain[LEX_FEATURES[0]]
     unit = normalised({"a": 2.0, "b": 1.0})
     assert abs(sum(v * v for v in unit.values()) - 1.0) < 1e-9
@@ -218,3 +219,34 @@ def test_cli_analyze_reads_a_star_rating(
         assert "watched" in result["intents"]
     else:
         assert "field 'rating'" in capsys.readouterr().err
+
+
+def test_film_posts_ship_with_every_language_and_never_overlap_the_dev_set() -> None:
+    from nlp.eval.labelled import read_dev
+    from nlp.folding import fold
+    from nlp.training.data import FILM_POSTS_DIR, read_film_posts
+
+    dev = {fold(item.post.text) for item in read_dev()}
+    for lang in ("en", "fr", "pt", "es"):
+        posts = list(read_film_posts(FILM_POSTS_DIR / f"{lang}.jsonl"))
+        assert len(posts) >= 800
+        assert {p.label for p in posts} == {"pos", "neg", "neu"}
+        assert {p.split for p in posts} == {"train", "val"}
+        assert len({fold(p.text) for p in posts}) == len(posts)
+        assert not dev & {fold(p.text) for p in posts}
+
+
+def test_a_bad_film_post_names_file_and_line(tmp_path: Path) -> None:
+    from nlp.errors import DataError
+    from nlp.training.data import read_film_posts
+
+    path = tmp_path / "xx.jsonl"
+    path.write_text(
+        '{"text": "ok", "sentiment": "pos", "genres": []}\n{"text": "hmm", "genres": []}\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(DataError, match=r"xx.jsonl, line 2"):
+        list(read_film_posts(path))
+    path.write_text('{"text": "ok", "sentiment": "great", "genres": []}\n', encoding="utf-8")
+    with pytest.raises(DataError, match=r"xx.jsonl, line 1: sentiment 'great'"):
+        list(read_film_posts(path))

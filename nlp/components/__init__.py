@@ -27,6 +27,28 @@ def text_of(doc: Doc) -> str:
     return str(text)
 
 
+OPINION_TEXT = "buzz_opinion_text"
+TITLE_CONFIDENCE = 0.5  # a mention this sure is a film's name, not words of the post
+
+
+def opinion_text(doc: Doc) -> str:
+    """The doc's text with the names of the films it is about blanked out (same offsets).
+
+    A title is not an opinion: 'Monster', 'Past Lives' or 'Red Rooms' carry words a sentiment
+    model has weights for, learnt from other posts, and a tracked film's own name would drag
+    every post about it the same way.
+    """
+    masked = doc.user_data.get(OPINION_TEXT)
+    if masked is None:
+        text = text_of(doc)
+        for mention in doc._.buzz_mentions or ():
+            if mention.get("confidence", 0.0) >= TITLE_CONFIDENCE:
+                start, end = mention["start"], mention["end"]
+                text = text[:start] + " " * (end - start) + text[end:]
+        masked = doc.user_data[OPINION_TEXT] = text
+    return str(masked)
+
+
 # Context a caller may put in doc.user_data before the pipeline runs.
 DECLARED_LANG = "buzz_declared_lang"
 CONTEXT_FILMS = "buzz_context_films"

@@ -10,7 +10,7 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from nlp.components import RATING, text_of
+from nlp.components import RATING, opinion_text, text_of
 from nlp.features import sentences
 from nlp.folding import fold
 from nlp.lexicon import LEXICON_DIR, Lexicon, load_lexicon, phrase_pattern, read_json
@@ -60,7 +60,10 @@ def _counts(lex: Lexicon, folded: str, intent: str, match: re.Match[str]) -> boo
 def found_intents(doc: Doc, lang: str) -> list[str]:
     """The doc's intents, found once and kept in `doc.user_data` for the next component."""
     if _FOUND not in doc.user_data:
-        rated = doc.user_data.get(RATING) is not None
+        # a rating the author wrote ('10/10', '★★★★') is a log entry too
+        from nlp.components.sentiment import rating_in_text  # sentiment imports this module
+
+        rated = doc.user_data.get(RATING) is not None or rating_in_text(text_of(doc)) is not None
         doc.user_data[_FOUND] = intents_of(load_lexicon(lang), fold(text_of(doc)), rated)
     return list(doc.user_data[_FOUND])
 
@@ -112,9 +115,9 @@ class Cues:
     def _sentiment(self, doc: Doc, start: int, end: int, lang: str) -> tuple[str, float]:
         """The sentence's sentiment by the pipeline's sentiment component, else the lexicon;
         a one-sentence post's is the post's."""
-        text = text_of(doc)[start:end]
+        text = opinion_text(doc)[start:end]
         post = doc._.buzz_sentiment
-        if post is not None and text.strip() == text_of(doc).strip():
+        if post is not None and text.strip() == opinion_text(doc).strip():
             return str(post["label"]), float(post["score"])
         if "buzz_sentiment" in self.nlp.pipe_names:
             scorer: Any = self.nlp.get_pipe("buzz_sentiment")

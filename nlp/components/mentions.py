@@ -1,7 +1,8 @@
 """`buzz_film_mentions`: which tracked films a post names, how, and how sure we are.
 
 Generic titles ("Monster", "Past Lives", "Red Rooms") count only with evidence: the title's
-capitals, quotes, a film hashtag, film words, the film's people, or a source page about the film.
+capitals, quotes, a film hashtag, film words, the film's people, a source page about the film, or
+the title opening a sentence as its subject ('Aftersun is mid') or a post as its heading.
 """
 
 from __future__ import annotations
@@ -9,20 +10,28 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from nlp.components import CONTEXT_FILMS, SOURCE, text_of
+from nlp.components import CONTEXT_FILMS, DECLARED_LANG, SOURCE, text_of
 from nlp.components.cues import found_intents
 from nlp.components.state import JsonState
 from nlp.folding import fold, squash
-from nlp.lexicon import load_lexicon, trie_regex
+from nlp.lexicon import LANGUAGES, LEXICON_DIR, load_lexicon, read_json, trie_regex
 
 FILM_PAGE_SOURCES = frozenset({"letterboxd", "wikipedia", "youtube"})
 ABOUT_THRESHOLD = 0.5
 _QUOTES = "\"'“”‘’«»*_"
+_COMPOUND = re.compile(r"-\w")
+# French articles fuse with "de"/"à": "la bande-annonce des Chambres rouges", "au Monde"
+_CONTRACTIONS = {"les ": ("des ", "aux "), "le ": ("du ", "au ")}
+# what may follow a title that opens a post as its heading: reaction emoji, "!", "…", ":", "—"
+_REACTION = re.compile(
+    r"\s*(?:[\U0001F000-\U0001FAFF\u2600-\u27BF\u2B50\u2764\uFE0F!?…:—–]|\.\.\.)"
+)
 
 
 @dataclass(frozen=True)
@@ -37,7 +46,7 @@ def is_generic(name: str) -> bool:
     """Short titles made of plain words can mean something else ('monster', 'past lives',
     'talk to me', 'háblame', "l'innocence")."""
     words = fold(name).replace("'", " ").replace("-", " ").split()
-    return 0 < len(words) <= 3 and all(w.isalpha() for w in words) and len(squash(name)) <= 12
+    return 0 < len(words) <= 3 and all(w.isalpha() for w in words) and len(squash(name)) <= 20
 
 
 def is_generic_hashtag(tag: str) -> bool:
@@ -63,6 +72,21 @@ def names_of(film: dict[str, Any]) -> list[Name]:
     return names
 
 
+@cache
+def title_verbs(langs: tuple[str, ...]) -> re.Pattern[str] | None:
+    """What follows a title used as a sentence's subject ('Aftersun is mid', 'Close me pareció',
+    'Monster n'a pas marché'): a bare common noun rarely opens a sentence that way. The verbs
+    of the detected and the declared language (short posts are often detected wrong)."""
+    verbs = {
+        v.strip().lower().replace("’", "'")
+        for lang in {x if x in LANGUAGES else "en" for x in langs}
+        for v in read_json(LEXICON_DIR / f"{lang}.json").get("title_verbs", [])
+        if v.strip()
+    }
+    body = trie_regex(verbs).replace("'", "['’]")  # accents kept: Portuguese 'é' is not 'e'
+    return re.compile(rf"\s+{body}(?!\w)", re.IGNORECASE) if verbs else None
+
+
 def surnames(films: Iterable[dict[str, Any]]) -> dict[str, set[str]]:
     """Distinctive surnames (6 letters or more) of each film's people, folded -> films."""
     found: dict[str, set[str]] = {}
@@ -86,6 +110,11 @@ class FilmMentions(JsonState):
         self.hashtags = {squash(n.text): n for n in self.names if n.kind != "person"}
         # hashtag aliases are matched as hashtags only: as phrases they would hide the title
         phrases = {fold(n.text): n for n in self.names if n.kind != "hashtag"}
+        for phrase, name in list(phrases.items()):
+            for article, fused in _CONTRACTIONS.items():
+                if phrase.startswith(article) and name.kind != "person":
+                    for other in fused:
+                        phrases.setdefault(other + phrase[len(article) :], name)
         self.surnames = surnames(self.films)
         body = trie_regex(self.surnames)
         self.surname_pattern = re.compile(rf"(?<!\w){body}(?!\w)") if self.surnames else None
@@ -107,6 +136,7 @@ class FilmMentions(JsonState):
         context = set(doc.user_data.get(CONTEXT_FILMS, ()))
         from_film_page = doc.user_data.get(SOURCE) in FILM_PAGE_SOURCES
         lang = doc._.buzz_lang or doc.lang_
+        langs = tuple(sorted({lang, doc.user_data.get(DECLARED_LANG) or lang}))
         lex = load_lexicon(lang)
         film_talk = bool(
             (lex.film_words and lex.film_words.search(folded))
@@ -116,7 +146,7 @@ class FilmMentions(JsonState):
         people = {m["film"] for m in found if m["kind"] == "person"} | self._by_surname(folded)
         for mention in found:
             mention["confidence"] = round(
-                self._confidence(mention, text, context, people, film_talk), 3
+                self._confidence(mention, text, langs, context, people, film_talk), 3
             )
         doc._.buzz_mentions = found
         about = {m["film"] for m in found if m["confidence"] >= ABOUT_THRESHOLD}
@@ -142,17 +172,19 @@ class FilmMentions(JsonState):
     def _phrases(self, text: str, folded: str) -> list[dict[str, Any]]:
         if self.pattern is None:
             return []
-        return [
-            _mention(
-                self.by_phrase[m.group()], m.start(), m.end(), text, self.by_phrase[m.group()].kind
-            )
-            for m in self.pattern.finditer(folded)
-        ]
+        found = []
+        for m in self.pattern.finditer(folded):
+            name = self.by_phrase[m.group()]
+            if name.generic and _COMPOUND.match(folded, m.end()):
+                continue  # 'close-up', 'monster-sized': another word
+            found.append(_mention(name, m.start(), m.end(), text, name.kind))
+        return found
 
     def _confidence(
         self,
         mention: dict[str, Any],
         text: str,
+        langs: tuple[str, ...],
         context: set[str],
         people: set[str],
         film_talk: bool,
@@ -168,6 +200,8 @@ class FilmMentions(JsonState):
             score += 0.2
         if _quoted(text, start, end):
             score += 0.25
+        if _as_subject(text, start, end, langs):
+            score += 0.2
         score += 0.2 if film_talk else 0.0
         score += 0.2 if film in people else 0.0
         score += 0.15 if film in context else 0.0
@@ -191,14 +225,30 @@ def _mention(name: Name, start: int, end: int, text: str, kind: str) -> dict[str
     }
 
 
+def _at_sentence_start(text: str, start: int) -> bool:
+    return not text[:start].strip() or text[:start].rstrip()[-1:] in ".!?\n"
+
+
 def _title_cased(text: str, start: int, end: int) -> bool:
-    words = text[start:end].split()
-    at_sentence_start = not text[:start].strip() or text[:start].rstrip()[-1:] in ".!?\n"
-    return (
-        all(w[:1].isupper() for w in words)
-        and not (at_sentence_start and len(words) == 1)
-        and not text[start:end].isupper()
-    )
+    """A capital that the sentence does not explain: 'Talk to Me', 'Vidas pasadas' or 'Monster'
+    inside a sentence, 'L'Innocence' or 'des Chambres rouges'; not 'MONSTER' (shouting)."""
+    found = text[start:end]
+    words = found.replace("'", " ").replace("’", " ").split()
+    capitals = [i for i, w in enumerate(words) if w[:1].isupper()]
+    if not capitals or found.isupper():
+        return False
+    return capitals != [0] or not _at_sentence_start(text, start)
+
+
+def _as_subject(text: str, start: int, end: int, langs: tuple[str, ...]) -> bool:
+    """A title that opens a sentence with no article, followed by a verb ('Aftersun is mid',
+    'Close c'est beau'), or that opens the post followed by reaction emoji ('Vidas pasadas 😭')."""
+    if not _at_sentence_start(text, start):
+        return False
+    verbs = title_verbs(langs)
+    if verbs is not None and verbs.match(text, end):
+        return True
+    return not text[:start].strip() and bool(_REACTION.match(text, end))
 
 
 def _quoted(text: str, start: int, end: int) -> bool:

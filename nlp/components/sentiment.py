@@ -17,7 +17,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from nlp.calibration import Signals, load_calibrator
-from nlp.components import CONTEXT_FILMS, RATING, text_of
+from nlp.components import CONTEXT_FILMS, RATING, opinion_text, text_of
 from nlp.components.cues import found_intents
 from nlp.components.state import JsonState
 from nlp.errors import ModelError
@@ -128,7 +128,7 @@ class FilmSentiment(JsonState):
     def __call__(self, doc: Doc) -> Doc:
         lang = doc._.buzz_lang or doc.lang_
         intents = frozenset(found_intents(doc, lang))
-        name, score = self.score_text(text_of(doc), lang, self.genres_of(doc), intents)
+        name, score = self.score_text(opinion_text(doc), lang, self.genres_of(doc), intents)
         rating = doc.user_data.get(RATING)
         if rating is None:
             rating = rating_in_text(text_of(doc))

@@ -1,13 +1,15 @@
-"""Fit the calibration layer (`nlp.calibration`) on the replay snapshot's labelled posts.
+"""Fit the calibration layer (`nlp.calibration`) on labelled posts the models never trained on.
 
-Each post is scored by the freshly trained model of its declared language, with the genres of
-its labelled film (what the mentions component finds at run time) and the intents the lexicon
-finds; the calibrator learns how those signals map to the post's labelled sentiment.
+Those are the replay snapshot's labelled posts and the val split of our own film posts
+(`nlp/training/film_posts/`). Each post is scored by the freshly trained model of its language,
+with the genres of its film (what the mentions component finds at run time) and the intents the
+lexicon finds; the calibrator learns how those signals map to the post's labelled sentiment.
 """
 
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
 
@@ -16,6 +18,7 @@ from nlp.components.cues import intents_of
 from nlp.folding import fold
 from nlp.lexicon import load_lexicon
 from nlp.model import LEX_FEATURES, SentimentModel, featurize, model_path
+from nlp.training.data import CORPORA, FILM_POSTS, examples
 from pipeline.config import Film
 
 # the replay snapshot and the config whose films it talks about (in a source checkout)
@@ -23,37 +26,60 @@ EXAMPLE_CONFIG = Path(__file__).resolve().parents[2] / "filmbuzz.example.toml"
 SNAPSHOT = Path(str(files("crawlers.replay") / "snapshot" / "posts.jsonl"))
 
 
-def snapshot_signals(
-    snapshot: Path, models: Path, films: list[Film]
-) -> tuple[list[Signals], list[str]]:
+@dataclass(frozen=True, slots=True)
+class LabelledPost:
+    text: str
+    lang: str
+    genres: frozenset[str]
+    rated: bool
+    label: str
+
+
+def snapshot_posts(snapshot: Path, films: list[Film]) -> list[LabelledPost]:
     genres = {f.slug: frozenset(g.lower() for g in f.genres) for f in films}
-    loaded: dict[str, SentimentModel] = {}
-    signals, labels = [], []
+    posts = []
     for line in snapshot.read_text(encoding="utf-8").splitlines():
         row = json.loads(line)
-        if not row.get("labels"):
-            continue
-        lang = row["lang"]
-        path = model_path(lang, models)
-        if lang not in loaded:
-            loaded[lang] = SentimentModel.load(path if path.exists() else model_path("xx", models))
-        model, lex = loaded[lang], load_lexicon(lang)
-        film = row["labels"].get("film")
-        features = featurize(row["text"], lex, genres.get(film, frozenset()))
+        if labels := row.get("labels"):
+            film_genres = genres.get(labels.get("film"), frozenset())
+            rated = row.get("rating") is not None
+            posts.append(
+                LabelledPost(row["text"], row["lang"], film_genres, rated, labels["sentiment"])
+            )
+    return posts
+
+
+def film_post_val(folder: Path) -> list[LabelledPost]:
+    return [
+        LabelledPost(e.text, e.lang, e.genres, False, e.label)
+        for lang in CORPORA
+        for e in examples(folder, lang, "val")
+        if e.corpus.startswith(FILM_POSTS)
+    ]
+
+
+def post_signals(posts: list[LabelledPost], models: Path) -> list[Signals]:
+    loaded: dict[str, SentimentModel] = {}
+    signals = []
+    for post in posts:
+        path = model_path(post.lang, models)
+        if post.lang not in loaded:
+            fallback = model_path("xx", models)
+            loaded[post.lang] = SentimentModel.load(path if path.exists() else fallback)
+        model, lex = loaded[post.lang], load_lexicon(post.lang)
+        features = featurize(post.text, lex, post.genres)
         polarity, subjectivity = model.logits(features)
         subjectivity -= model.neutral_offset
-        intents = intents_of(lex, fold(row["text"]), row.get("rating") is not None)
+        intents = frozenset(intents_of(lex, fold(post.text), post.rated))
         lex_pos, lex_neg = (features[name] for name in LEX_FEATURES)
-        signals.append(
-            Signals(polarity, subjectivity, lex_pos, lex_neg, row["text"], frozenset(intents))
-        )
-        labels.append(row["labels"]["sentiment"])
-    return signals, labels
+        signals.append(Signals(polarity, subjectivity, lex_pos, lex_neg, post.text, intents))
+    return signals
 
 
-def calibrate(snapshot: Path, models: Path, films: list[Film], seed: int) -> int:
+def calibrate(folder: Path, models: Path, films: list[Film], seed: int) -> int:
     """Fit and save the calibrator next to the models; returns the number of posts used."""
-    signals, labels = snapshot_signals(snapshot, models, films)
+    posts = snapshot_posts(SNAPSHOT, films) + film_post_val(folder)
+    signals, labels = post_signals(posts, models), [p.label for p in posts]
     calibrator: Calibrator = fit_calibrator(signals, labels, seed)
     calibrator.save(models / CALIBRATION_FILE)
     return len(labels)

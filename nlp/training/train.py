@@ -1,17 +1,20 @@
 """`filmbuzz train-sentiment`: fit the shipped sentiment models from the labelled corpora.
 
-Recipe, per language with data (en, fr, pt):
-1. features of every training text (`nlp.model.featurize`, no genres);
+Recipe, per language with data (en, fr, pt from the public corpora plus our own film posts; es
+from our film posts alone):
+1. features of every training text (`nlp.model.featurize`, with the genres of its film where
+   known, so genre praise reaches the model through the lexicon);
 2. polarity head: L2 logistic regression (liblinear, balanced class weights) on pos/neg
-   examples; IMDB reviews count whole *and* cut into sentences, so the model has seen the
-   length of a post as well as the length of a review;
+   examples; our film posts weigh most, then other short texts, then IMDB reviews, which count
+   whole *and* cut into sentences, so the model has seen the length of a post as well as the
+   length of a review;
 3. subjectivity head: the same on neu vs pos+neg, without IMDB (it has no neutral class);
 4. keep the `keep` strongest weights of each head, rounded to float16;
 5. the neutral threshold that maximises macro-F1 on the language's val split;
-6. the calibration layer (`nlp.calibration`), fitted on the replay snapshot's labelled posts.
-Spanish has no corpus: it uses `xx`, the model of the two lexicon features alone, fitted on
-the pooled en/fr/pt training data (lexicon scores are on one scale in every language); so do
-languages without a model of their own.
+6. the calibration layer (`nlp.calibration`), fitted on the replay snapshot's labelled posts and
+   the film posts' val split.
+`xx`, for languages without a model, is the model of the two lexicon features alone, fitted on
+the pooled en/fr/pt training data (lexicon scores are on one scale in every language).
 """
 
 from __future__ import annotations
@@ -31,54 +34,73 @@ from sklearn.linear_model import LogisticRegression
 from nlp.features import sentences
 from nlp.lexicon import load_lexicon
 from nlp.model import LEX_FEATURES, MODEL_DIR, Head, SentimentModel, featurize, model_path
-from nlp.training.calibrate import EXAMPLE_CONFIG, SNAPSHOT, calibrate
-from nlp.training.data import Example, examples
+from nlp.training.calibrate import EXAMPLE_CONFIG, calibrate
+from nlp.training.data import FILM_POSTS, Example, examples
 from nlp.training.metrics import macro_f1
 from pipeline.config import load_config
 
 log = logging.getLogger(__name__)
-NEUTRAL_CORPORA = frozenset({"tweets_en", "allocine_fr_train", "pt_train"})
 Progress = Callable[[str], None]
 
 
 @dataclass(frozen=True)
 class Recipe:
     seed: int = 13
-    polarity_c: float = 1.0
-    subjectivity_c: float = 0.5
+    polarity_c: float = 8.0
+    subjectivity_c: float = 4.0
     keep: int = 60_000
     min_count: int = 2
     imdb_sentences: int = 6  # sentences taken from each IMDB training review
     min_words: int = 4
     short_weight: float = 6.0  # weight of short-text examples (tweets) against IMDB reviews
+    film_weight: float = 40.0  # weight of our own film posts (few, but the domain we score)
     lex_scale: float = 2.0  # the lexicon features are multiplied by this while fitting
 
 
-Rows = list[tuple[str, int, float]]
+@dataclass(frozen=True, slots=True)
+class Row:
+    text: str
+    genres: frozenset[str]
+    target: int
+    weight: float
 
 
-def polarity_rows(train: Sequence[Example], recipe: Recipe, rng: random.Random) -> Rows:
-    rows: Rows = []
+def polarity_rows(train: Sequence[Example], recipe: Recipe, rng: random.Random) -> list[Row]:
+    rows: list[Row] = []
     for example in train:
         if example.label == "neu":
             continue
         target = int(example.label == "pos")
         if example.corpus != "imdb_en":
-            rows.append((example.text, target, recipe.short_weight))
+            weight = recipe.film_weight if _is_film_post(example) else recipe.short_weight
+            rows.append(Row(example.text, example.genres, target, weight))
             continue
-        rows.append((example.text, target, 1.0))
+        rows.append(Row(example.text, example.genres, target, 1.0))
         cut = [example.text[a:b] for a, b in sentences(example.text)]
         cut = [s for s in cut if len(s.split()) >= recipe.min_words]
         picked = rng.sample(cut, min(len(cut), recipe.imdb_sentences))
-        rows += [(s, target, 1.0) for s in picked]
+        rows += [Row(s, example.genres, target, 1.0) for s in picked]
     rng.shuffle(rows)  # the IMDB file is sorted by label
     return rows
 
 
-def subjectivity_rows(train: Sequence[Example], rng: random.Random) -> Rows:
-    rows = [(e.text, int(e.label == "neu"), 1.0) for e in train if e.corpus != "imdb_en"]
+def subjectivity_rows(train: Sequence[Example], recipe: Recipe, rng: random.Random) -> list[Row]:
+    rows = [
+        Row(
+            e.text,
+            e.genres,
+            int(e.label == "neu"),
+            recipe.film_weight / recipe.short_weight if _is_film_post(e) else 1.0,
+        )
+        for e in train
+        if e.corpus != "imdb_en"
+    ]
     rng.shuffle(rows)
     return rows
+
+
+def _is_film_post(example: Example) -> bool:
+    return example.corpus.startswith(FILM_POSTS)
 
 
 class Matrix:
@@ -101,15 +123,17 @@ class Matrix:
         self.x = csr_matrix((data, cols, ptr), shape=(len(features), len(names)), dtype=np.float64)
 
 
-def fit_head(lang: str, rows: Rows, c: float, recipe: Recipe) -> Head:
+def fit_head(lang: str, rows: list[Row], c: float, recipe: Recipe) -> Head:
     lex = load_lexicon(lang)
     scale = dict.fromkeys(LEX_FEATURES, recipe.lex_scale)  # a larger scale, a weaker penalty
-    matrix = Matrix([featurize(text, lex) for text, _, _ in rows], recipe.min_count, scale)
+    matrix = Matrix([featurize(r.text, lex, r.genres) for r in rows], recipe.min_count, scale)
     model = LogisticRegression(
         C=c, solver="liblinear", class_weight="balanced", random_state=recipe.seed, max_iter=200
     )
     model.fit(
-        matrix.x, np.array([y for _, y, _ in rows]), sample_weight=np.array([w for *_, w in rows])
+        matrix.x,
+        np.array([r.target for r in rows]),
+        sample_weight=_mean_one(np.array([r.weight for r in rows])),
     )
     weights = model.coef_[0]
     strongest = np.argsort(-np.abs(weights))[: recipe.keep]
@@ -120,17 +144,26 @@ def fit_head(lang: str, rows: Rows, c: float, recipe: Recipe) -> Head:
 
 
 def tune_threshold(model: SentimentModel, val: Sequence[Example]) -> float:
-    """The neutral threshold with the best macro-F1 on `val` (0.5 when val has no neutral)."""
+    """The neutral threshold with the best mean macro-F1 over `val`'s corpora (so a small
+    corpus of film posts counts as much as thousands of tweets); 0.5 when none has neutrals."""
     lex = load_lexicon(model.lang)
-    feats = [featurize(e.text, lex) for e in val]
-    gold = [e.label for e in val]
-    if "neu" not in gold:
+    by_corpus: dict[str, list[Example]] = {}
+    for example in val:
+        by_corpus.setdefault(example.corpus, []).append(example)
+    scored = [
+        ([featurize(e.text, lex, e.genres) for e in group], [e.label for e in group])
+        for group in by_corpus.values()
+        if any(e.label == "neu" for e in group)
+    ]
+    if not scored:
         return 0.5
     best, best_f1 = 0.5, -1.0
     for threshold in np.arange(0.2, 0.96, 0.025):
         model.neutral_threshold = float(threshold)
-        predicted = [model.probabilities(f).label for f in feats]
-        if (f1 := macro_f1(gold, predicted)) > best_f1:
+        f1 = sum(
+            macro_f1(gold, [model.probabilities(f).label for f in feats]) for feats, gold in scored
+        ) / len(scored)
+        if f1 > best_f1:
             best, best_f1 = float(threshold), f1
     model.neutral_threshold = round(best, 3)
     return best_f1
@@ -142,10 +175,12 @@ def train_language(folder: Path, lang: str, recipe: Recipe, progress: Progress) 
     progress(f"{lang}: {len(train)} training examples")
     polarity = fit_head(lang, polarity_rows(train, recipe, rng), recipe.polarity_c, recipe)
     progress(f"{lang}: polarity head, {len(polarity.weights)} weights")
-    subjectivity = fit_head(lang, subjectivity_rows(train, rng), recipe.subjectivity_c, recipe)
+    subjectivity = fit_head(
+        lang, subjectivity_rows(train, recipe, rng), recipe.subjectivity_c, recipe
+    )
     progress(f"{lang}: subjectivity head, {len(subjectivity.weights)} weights")
     model = SentimentModel(lang, polarity, subjectivity, meta={"recipe": asdict(recipe)})
-    val = [e for e in examples(folder, lang, "val") if e.corpus in NEUTRAL_CORPORA]
+    val = [e for e in examples(folder, lang, "val") if e.corpus != "imdb_en"]
     val_f1 = tune_threshold(model, val)
     model.meta["val_macro_f1"] = round(val_f1, 4)
     progress(f"{lang}: neutral threshold {model.neutral_threshold}, val macro-F1 {val_f1:.3f}")
@@ -179,8 +214,7 @@ def train_lexicon_only(folder: Path, lang: str, recipe: Recipe) -> SentimentMode
 
 
 def _lex_row(example: Example) -> list[float]:
-    lang = {"imdb_en": "en", "tweets_en": "en", "allocine_fr_train": "fr"}.get(example.corpus, "pt")
-    features = featurize(example.text, load_lexicon(lang))
+    features = featurize(example.text, load_lexicon(example.lang), example.genres)
     return [features[name] for name in LEX_FEATURES]
 
 
@@ -192,7 +226,7 @@ def _sample(folder: Path, lang: str, split: str, size: int, recipe: Recipe) -> l
 def train_all(
     folder: Path,
     target: Path = MODEL_DIR,
-    langs: Sequence[str] = ("en", "fr", "pt", "xx"),
+    langs: Sequence[str] = ("en", "fr", "pt", "es", "xx"),
     recipe: Recipe = Recipe(),
     progress: Progress = log.info,
 ) -> dict[str, dict[str, Any]]:
@@ -207,6 +241,12 @@ def train_all(
         model.save(model_path(lang, target))
         written[lang] = model.meta
         progress(f"{lang}: wrote {model_path(lang, target)}")
-    posts = calibrate(SNAPSHOT, target, load_config(EXAMPLE_CONFIG).films, recipe.seed)
-    progress(f"calibration: fitted on {posts} snapshot posts")
+    posts = calibrate(folder, target, load_config(EXAMPLE_CONFIG).films, recipe.seed)
+    progress(f"calibration: fitted on {posts} snapshot and held-out film posts")
     return written
+
+
+def _mean_one(weights: np.ndarray) -> np.ndarray:
+    """Sample weights scaled to a mean of 1: they set the corpora's shares of the loss, while C
+    alone sets the regularisation, whatever the mix (Spanish is our film posts alone)."""
+    return weights * (len(weights) / weights.sum())

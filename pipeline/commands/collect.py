@@ -63,13 +63,12 @@ def cmd_listen(args: argparse.Namespace) -> int:
 
 
 def cmd_enrich(args: argparse.Namespace) -> int:
-    from nlp.pipeline import Analyzer
     from pipeline.lake import Lake
-    from pipeline.stages.enrich import enrich
+    from pipeline.stages.enrich import enrich_lake
 
     config = config_from(args)
     with console.status("enriching…"):
-        count = enrich(Lake(config.data_dir / "lake"), Analyzer(config.films))
+        count = enrich_lake(Lake(config.data_dir / "lake"), config.films)
     out.print(f"enriched {count} posts")
     return 0
 

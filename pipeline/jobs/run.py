@@ -168,11 +168,10 @@ def _source_counts(stats: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _enrich(config: Config, options: RunOptions, record: RunRecord) -> None:
-    from nlp.pipeline import Analyzer
     from pipeline.lake import Lake
-    from pipeline.stages.enrich import enrich
+    from pipeline.stages.enrich import enrich_lake
 
-    record.enriched = enrich(Lake(config.data_dir / "lake"), Analyzer(config.films))
+    record.enriched = enrich_lake(Lake(config.data_dir / "lake"), config.films)
 
 
 def _index(config: Config, options: RunOptions, record: RunRecord) -> None:

@@ -8,12 +8,11 @@ from pathlib import Path
 
 from crawlers.replay import ReplaySite
 from crawlers.replay.accounts import DEMO_ENV, enable_all_sources
-from nlp.pipeline import Analyzer
 from pipeline.config import Config, load_config
 from pipeline.exports import daily, write_csv
 from pipeline.lake import Lake
 from pipeline.stages.crawl import CrawlResult, crawl
-from pipeline.stages.enrich import enrich
+from pipeline.stages.enrich import enrich_lake
 from pipeline.stages.index import IndexResult, index
 from pipeline.stores import open_store
 
@@ -48,7 +47,7 @@ def run_demo(example: Path, folder: Path, step: Step = lambda _: None) -> DemoRe
         # Keyed sources get the replay site's fake keys, never the user's real ones.
         crawled = crawl(config, host_map=site.host_map, fast=True, env=DEMO_ENV)
     step("enriching posts")
-    enriched = enrich(lake, Analyzer(config.films))
+    enriched = enrich_lake(lake, config.films)
     step("indexing into the embedded store")
     store = open_store(config)
     try:

@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import os
+from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
+from itertools import islice, tee
 from typing import Any
 
 import pyarrow as pa
 
 from nlp.pipeline import Analysis, Analyzer, PostInput
+from pipeline.config import Film
 from pipeline.lake import Lake
 from pipeline.records import POST_SCHEMA
 
 Progress = Callable[[int], None]
+# Below this many pending posts, starting worker processes (each loads the language detector
+# and the models, ~2 s) costs more than the second core saves.
+PARALLEL_FROM = 20_000
+MAX_WORKERS = 4
 
 
 def post_input(row: dict[str, Any]) -> PostInput:
@@ -41,24 +48,39 @@ def enriched_row(row: dict[str, Any], analysis: Analysis, now: datetime) -> dict
     }
 
 
+def workers_for(pending: int) -> int:
+    """Worker processes worth starting for `pending` posts: one per core for big backlogs."""
+    return min(os.cpu_count() or 1, MAX_WORKERS) if pending >= PARALLEL_FROM else 1
+
+
+def enrich_lake(lake: Lake, films: Iterable[Film], progress: Progress | None = None) -> int:
+    """`enrich` with an analyzer for `films`, on every core when the backlog is big."""
+    pending = max(lake.count("raw") - lake.count("posts"), 0)
+    return enrich(lake, Analyzer(films, n_process=workers_for(pending)), progress=progress)
+
+
 def enrich(
     lake: Lake, analyzer: Analyzer, batch_size: int = 2000, progress: Progress | None = None
 ) -> int:
     """Enrich every raw post not yet in lake/posts; returns how many were enriched.
 
-    Each batch is written as soon as it is done, so a killed run keeps its finished batches
-    and the next run continues with the rest.
+    All pending posts stream through one `analyzer.analyze` call (so worker processes start
+    once) and each `batch_size` of results is written as soon as it is done: a killed run
+    keeps its finished batches and the next run continues with the rest.
     """
     done = lake.ids("posts")
+    rows, inputs = tee(_pending(lake, done, batch_size))
+    analysed = zip(rows, analyzer.analyze(post_input(r) for r in inputs), strict=True)
     written = 0
-    for batch in lake.batches("raw", batch_size):
-        rows = [r for r in batch.to_pylist() if r["id"] not in done]
-        if not rows:
-            continue
+    while chunk := list(islice(analysed, batch_size)):
         now = datetime.now(UTC)
-        analyses = analyzer.analyze(post_input(r) for r in rows)
-        enriched = [enriched_row(r, a, now) for r, a in zip(rows, analyses, strict=True)]
+        enriched = [enriched_row(r, a, now) for r, a in chunk]
         written += lake.append("posts", pa.Table.from_pylist(enriched, schema=POST_SCHEMA), done)
         if progress:
-            progress(len(rows))
+            progress(len(chunk))
     return written
+
+
+def _pending(lake: Lake, done: set[str], batch_size: int) -> Iterator[dict[str, Any]]:
+    for batch in lake.batches("raw", batch_size):
+        yield from (r for r in batch.to_pylist() if r["id"] not in done)
