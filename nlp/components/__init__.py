@@ -28,7 +28,7 @@ def text_of(doc: Doc) -> str:
 
 
 OPINION_TEXT = "buzz_opinion_text"
-TITLE_CONFIDENCE = 0.5  # a mention this sure is a film's name, not words of the post
+TITLE_CONFIDENCE = 0.5  # a mention this sure counts: the post is about the film, and it is its name
 
 
 def opinion_text(doc: Doc) -> str:

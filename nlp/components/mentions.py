@@ -16,14 +16,13 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from nlp.components import CONTEXT_FILMS, DECLARED_LANG, SOURCE, text_of
+from nlp.components import CONTEXT_FILMS, DECLARED_LANG, SOURCE, TITLE_CONFIDENCE, text_of
 from nlp.components.cues import found_intents
 from nlp.components.state import JsonState
 from nlp.folding import fold, squash
 from nlp.lexicon import LANGUAGES, LEXICON_DIR, load_lexicon, read_json, trie_regex
 
 FILM_PAGE_SOURCES = frozenset({"letterboxd", "wikipedia", "youtube"})
-ABOUT_THRESHOLD = 0.5
 _QUOTES = "\"'“”‘’«»*_"
 _COMPOUND = re.compile(r"-\w")
 # French articles fuse with "de"/"à": "la bande-annonce des Chambres rouges", "au Monde"
@@ -149,7 +148,7 @@ class FilmMentions(JsonState):
                 self._confidence(mention, text, langs, context, people, film_talk), 3
             )
         doc._.buzz_mentions = found
-        about = {m["film"] for m in found if m["confidence"] >= ABOUT_THRESHOLD}
+        about = {m["film"] for m in found if m["confidence"] >= TITLE_CONFIDENCE}
         if from_film_page:
             about |= context
         doc._.buzz_about = [f["slug"] for f in self.films if f["slug"] in about]
