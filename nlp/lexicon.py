@@ -70,6 +70,8 @@ class Lexicon:
     intents: dict[str, re.Pattern[str]]
     aspects: dict[str, re.Pattern[str]]
     emoji: dict[str, float]
+    # verbs that follow a title opening a sentence ('is', 'me pareció'): lower case, accents kept
+    title_verbs: frozenset[str] = frozenset()
     polarity_pattern: re.Pattern[str] | None = field(init=False)
     contrast_pattern: re.Pattern[str] | None = field(init=False)
     any_aspect: re.Pattern[str] | None = field(init=False)
@@ -107,6 +109,11 @@ class Lexicon:
             intents={k: p for k, v in data["intents"].items() if (p := phrase_pattern(v))},
             aspects={k: p for k, v in data["aspects"].items() if (p := phrase_pattern(v))},
             emoji={k: float(v) for k, v in common.get("emoji", {}).items()},
+            title_verbs=frozenset(
+                v.strip().lower().replace("’", "'")
+                for v in data.get("title_verbs", [])
+                if v.strip()
+            ),
         )
 
 

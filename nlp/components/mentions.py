@@ -20,7 +20,7 @@ from nlp.components import CONTEXT_FILMS, DECLARED_LANG, SOURCE, TITLE_CONFIDENC
 from nlp.components.cues import found_intents
 from nlp.components.state import JsonState
 from nlp.folding import fold, squash
-from nlp.lexicon import LANGUAGES, LEXICON_DIR, load_lexicon, read_json, trie_regex
+from nlp.lexicon import load_lexicon, trie_regex
 
 FILM_PAGE_SOURCES = frozenset({"letterboxd", "wikipedia", "youtube"})
 _QUOTES = "\"'“”‘’«»*_"
@@ -76,12 +76,7 @@ def title_verbs(langs: tuple[str, ...]) -> re.Pattern[str] | None:
     """What follows a title used as a sentence's subject ('Aftersun is mid', 'Close me pareció',
     'Monster n'a pas marché'): a bare common noun rarely opens a sentence that way. The verbs
     of the detected and the declared language (short posts are often detected wrong)."""
-    verbs = {
-        v.strip().lower().replace("’", "'")
-        for lang in {x if x in LANGUAGES else "en" for x in langs}
-        for v in read_json(LEXICON_DIR / f"{lang}.json").get("title_verbs", [])
-        if v.strip()
-    }
+    verbs = set().union(*(load_lexicon(lang).title_verbs for lang in langs))
     body = trie_regex(verbs).replace("'", "['’]")  # accents kept: Portuguese 'é' is not 'e'
     return re.compile(rf"\s+{body}(?!\w)", re.IGNORECASE) if verbs else None
 

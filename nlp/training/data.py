@@ -33,7 +33,7 @@ CORPORA = {
     "pt": ("pt_train", "film_posts_pt"),
     "es": ("film_posts_es",),
 }
-CORPUS_LANG = {"imdb_en": "en", "tweets_en": "en", "allocine_fr_train": "fr", "pt_train": "pt"}
+CORPUS_LANG = {corpus: lang for lang, corpora in CORPORA.items() for corpus in corpora}
 TEST_SETS = {
     "imdb_en": "en",
     "tweets_en": "en",
@@ -53,7 +53,7 @@ class Example:
 
     @property
     def lang(self) -> str:
-        return CORPUS_LANG.get(self.corpus) or self.corpus.removeprefix(FILM_POSTS)
+        return CORPUS_LANG[self.corpus]
 
 
 def hashed_split(text: str, test: int = 15, val: int = 10) -> str:
@@ -75,7 +75,8 @@ def split_of(corpus: str, text: str, declared: str) -> str:
 
 
 def read_corpus(folder: Path, corpus: str) -> Iterator[Example]:
-    """Every row of `<folder>/<corpus>.tsv.gz` with its split; a bad row names file and line."""
+    """Every row of `<folder>/<corpus>.tsv.gz` (our film posts: the shipped JSON Lines) with its
+    split; a bad row names file and line."""
     if corpus.startswith(FILM_POSTS):
         yield from read_film_posts(FILM_POSTS_DIR / f"{corpus.removeprefix(FILM_POSTS)}.jsonl")
         return

@@ -72,8 +72,7 @@ def polarity_rows(train: Sequence[Example], recipe: Recipe, rng: random.Random) 
             continue
         target = int(example.label == "pos")
         if example.corpus != "imdb_en":
-            weight = recipe.film_weight if _is_film_post(example) else recipe.short_weight
-            rows.append(Row(example.text, example.genres, target, weight))
+            rows.append(Row(example.text, example.genres, target, _weight(example, recipe)))
             continue
         rows.append(Row(example.text, example.genres, target, 1.0))
         cut = [example.text[a:b] for a, b in sentences(example.text)]
@@ -86,12 +85,7 @@ def polarity_rows(train: Sequence[Example], recipe: Recipe, rng: random.Random) 
 
 def subjectivity_rows(train: Sequence[Example], recipe: Recipe, rng: random.Random) -> list[Row]:
     rows = [
-        Row(
-            e.text,
-            e.genres,
-            int(e.label == "neu"),
-            recipe.film_weight / recipe.short_weight if _is_film_post(e) else 1.0,
-        )
+        Row(e.text, e.genres, int(e.label == "neu"), _weight(e, recipe))
         for e in train
         if e.corpus != "imdb_en"
     ]
@@ -99,8 +93,9 @@ def subjectivity_rows(train: Sequence[Example], recipe: Recipe, rng: random.Rand
     return rows
 
 
-def _is_film_post(example: Example) -> bool:
-    return example.corpus.startswith(FILM_POSTS)
+def _weight(example: Example, recipe: Recipe) -> float:
+    """A short text's weight: our film posts most, other short texts next (IMDB rows weigh 1)."""
+    return recipe.film_weight if example.corpus.startswith(FILM_POSTS) else recipe.short_weight
 
 
 class Matrix:
