@@ -29,8 +29,7 @@ from crawlers.replay.snapshot import Snapshot
 App = Callable[[Request], Reply]
 
 MASTODON_INSTANCES = ("mastodon.social", "piaille.fr")
-FEED_HOST = "www.indiewire.com"
-ATOM_FEED_HOST = "filmmakermagazine.com"
+FEED_HOSTS = ("www.indiewire.com", "filmmakermagazine.com", "natalie.mu", "www.youtube.com")
 WIKIPEDIA_EDITIONS = ("en", "fr", "ja", "ko")
 JETSTREAM_HOST = "jetstream2.us-east.bsky.network"
 
@@ -98,8 +97,6 @@ class ReplaySite:
         apps: dict[str, App] = {
             "letterboxd.com": lambda r: letterboxd.app(snapshot, r),
             "wikimedia.org": lambda r: wikimedia.app(snapshot, r),
-            FEED_HOST: lambda r: feeds.app(snapshot, r),
-            ATOM_FEED_HOST: lambda r: feeds.app(snapshot, r),
             "bsky.social": lambda r: bluesky.app(snapshot, self.bluesky, r),
             "www.reddit.com": lambda r: reddit.www_app(self.reddit, r),
             "oauth.reddit.com": lambda r: reddit.oauth_app(snapshot, self.reddit, r),
@@ -108,6 +105,8 @@ class ReplaySite:
             ),
             "api.x.com": lambda r: x.app(snapshot, self.keys["FILMBUZZ_X_BEARER_TOKEN"], r),
         }
+        for host in FEED_HOSTS:
+            apps[host] = lambda r: feeds.app(snapshot, r)
         for instance in MASTODON_INSTANCES:
             apps[instance] = lambda r, i=instance: mastodon.app(snapshot, i, r)  # type: ignore[misc]
         for lang in WIKIPEDIA_EDITIONS:
