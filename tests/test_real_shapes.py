@@ -50,7 +50,7 @@ def test_letterboxd_half_star_bucket_is_its_own_bar(layout: object) -> None:
 
 def test_letterboxd_empty_buckets_read_as_zero_and_no_average_for_few_ratings() -> None:
     fragment = letterboxd_pages.ratings_summary("quiet-film", QUIET)
-    assert 'title="No half-★ ratings"' in fragment and "<span class=\"barcolumn" in fragment
+    assert 'title="No half-★ ratings"' in fragment and '<span class="barcolumn' in fragment
     totals, bars = lb.histogram(Selector(text=fragment))
     assert bars["0.5"] == 0 and bars["2.0"] == 1 and len(bars) == 10
     assert totals == {"fans": 0}
@@ -108,3 +108,39 @@ def test_feed_language_comes_from_rss_language_and_atom_xml_lang() -> None:
     assert {e.lang for e in parse_feed(feeds.rss(natalie, "natalie.mu"))} == {"ja"}
     atom = [p for p in SNAPSHOT.of_source("feeds") if (p.feed or "").endswith("/atom/")]
     assert {e.lang for e in parse_feed(feeds.atom(atom, "filmmakermagazine.com"))} == {"en-US"}
+
+
+@pytest.mark.parametrize(
+    ("url", "problem"),
+    [
+        ("https://www.reddit.com", True),
+        ("https://www.reddit.com/", True),
+        ("https://www.reddit.com/comments/1zz9k2q/_/kq7a1b2/", False),
+        ("https://www.youtube.com/watch?v=Yt2MnTrl0v7", False),
+    ],
+)
+def test_validation_refuses_a_bare_site_root_as_a_post_url(url: str, problem: bool) -> None:
+    from datetime import UTC, datetime
+
+    from crawlers.pipelines.validate import post_problem
+    from pipeline.records import Post
+
+    post = Post("reddit", "t1_x", url, "text", datetime(2023, 7, 1, tzinfo=UTC), ["monster"])
+    assert (post_problem(post) or "").startswith("url:") is problem
+
+
+def test_reddit_comment_without_permalink_gets_a_real_url() -> None:
+    from crawlers.spiders.reddit import comment_url, is_continuation
+
+    url = comment_url({"id": "kq7a1b2", "link_id": "t3_1zz9k2q"})
+    assert url == "https://www.reddit.com/comments/1zz9k2q/_/kq7a1b2/"
+    stub = {
+        "kind": "more",
+        "data": {"count": 0, "name": "t1__", "id": "_", "parent_id": "t1_a", "children": []},
+    }
+    assert is_continuation(stub)
+    listed = {
+        "kind": "more",
+        "data": {"count": 2, "id": "b", "parent_id": "t1_a", "children": ["b", "c"]},
+    }
+    assert not is_continuation(listed)

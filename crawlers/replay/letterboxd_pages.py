@@ -32,7 +32,11 @@ def app(snapshot: Snapshot, request: Request) -> Reply | None:
         return text_reply(film_page(match.group(1), films[match.group(1)]), _HTML)
     if (match := _CSI.match(request.path)) and match.group(1) in films:
         slug, part = match.groups()
-        fragment = {"stats": stats, "ratings-summary": ratings_summary, "rating-histogram": histogram}
+        fragment = {
+            "stats": stats,
+            "ratings-summary": ratings_summary,
+            "rating-histogram": histogram,
+        }
         return text_reply(fragment[part](slug, films[slug]), _HTML)
     if match := _RSS.match(request.path):
         reviews = [p for p in snapshot.of_source("letterboxd") if p.author == match.group(1)]
@@ -104,7 +108,7 @@ def _heading(slug: str, film: dict[str, Any], total: int) -> str:
     average = (
         f'<span class="average-rating"><a href="/film/{slug}/ratings/" class="tooltip display-rating"'
         f' title="Weighted average of {film["average"]:.2f} based on {_count(total)}&nbsp;ratings">'
-        f'{film["average"]:.1f}</a></span>'
+        f"{film['average']:.1f}</a></span>"
         if total >= 10  # Letterboxd shows no average for a film with few ratings
         else ""
     )
@@ -123,7 +127,11 @@ def ratings_summary(slug: str, film: dict[str, Any]) -> str:
     for i, n in enumerate(counts):
         value = (i + 1) / 2
         title, share = _bar_title(n, value, total), n / total if total else 0.0
-        tag, href = ("a", f' href="/film/{slug}/ratings/rated/{_rated(value)}/by/rating/"') if n else ("span", "")
+        tag, href = (
+            ("a", f' href="/film/{slug}/ratings/rated/{_rated(value)}/by/rating/"')
+            if n
+            else ("span", "")
+        )
         rows.append(
             f'<tr class="column" style="--value: {share:.4f};"><th class="_sr-only" scope="row">{_stars(value)}</th>'
             f'<td class="cell"><{tag} class="barcolumn tooltip"{href} title="{title}">'

@@ -121,9 +121,18 @@ class RedditSpider(SessionSpider):
         )
 
     def parse_token(self, response: Response) -> Iterable[scrapy.Request]:
-        self.token = (self.json_of(response) or {}).get("access_token")
+        data = self.json_of(response)
+        if not isinstance(data, dict):
+            return  # json_of said so
+        self.token = data.get("access_token")
         if self.token:
             yield from self.logged_in()
+            return
+        self.login_failed(
+            response,
+            " — check FILMBUZZ_REDDIT_CLIENT_ID and FILMBUZZ_REDDIT_CLIENT_SECRET "
+            "(an app approved for API access)",
+        )
 
     def authorization(self) -> tuple[str, str] | None:
         return ("Authorization", f"bearer {self.token}") if self.token else None

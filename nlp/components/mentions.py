@@ -16,9 +16,9 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from nlp.boundaries import bounded
 from nlp.components import CONTEXT_FILMS, DECLARED_LANG, SOURCE, TITLE_CONFIDENCE, text_of
 from nlp.components.cues import found_intents
-from nlp.boundaries import bounded
 from nlp.components.state import JsonState
 from nlp.folding import fold, squash
 from nlp.lexicon import load_lexicon, trie_regex

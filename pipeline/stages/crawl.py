@@ -100,6 +100,8 @@ def crawl(
 
     `env` adds variables (credentials) to the child's environment, as the demo does.
     """
+    for slug in films or []:
+        config.film(slug)  # an unknown slug stops here, with one line naming the tracked ones
     child_env = {**os.environ, **(env or {}), "FILMBUZZ_PARENT_PID": str(os.getpid())}
     chosen, skipped = choose(config, sources, child_env)
     state = config.data_dir / "state"
