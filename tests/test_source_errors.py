@@ -85,7 +85,7 @@ def test_crawl_hard_failures_are_one_line_each_and_a_clean_rerun_completes(tmp_p
         assert len(found) == 1, (expected, lines)
     assert broken.sources["x"]["posts"] == len(expected_ids(config)["x"]), "x carries on"
     assert broken.sources["mastodon"]["posts"] > 0, "mastodon.social carries on"
-    statuses = {s.name: s for s in source_statuses(config)}
+    statuses = {s.name: s for s in source_statuses(config, env=PLANTED)}
     assert statuses["bluesky"].status == "failed" and statuses["feeds"].status == "errors"
     assert statuses["x"].status == "ok"
     assert "Cloudflare" in statuses["letterboxd"].message

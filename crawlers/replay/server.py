@@ -16,12 +16,13 @@ from crawlers.replay import (
     letterboxd,
     mastodon,
     reddit,
+    tmdb,
     wikimedia,
     wikipedia,
     x,
     youtube,
 )
-from crawlers.replay.accounts import DEMO_ENV
+from crawlers.replay.accounts import DEMO_ENV, REPLAY_TMDB_READ_TOKEN
 from crawlers.replay.jetstream import JetstreamServer
 from crawlers.replay.reply import Reply, Request
 from crawlers.replay.snapshot import Snapshot
@@ -78,7 +79,12 @@ class ReplaySite:
     ) -> None:
         self.snapshot = (snapshot or Snapshot.load()).until(cutoff)
         self.faults = FaultPlan()
-        keys = {**DEMO_ENV, **(credentials or {})}  # what the replayed services accept
+        # what the replayed services accept
+        keys = {
+            **DEMO_ENV,
+            "FILMBUZZ_TMDB_READ_TOKEN": REPLAY_TMDB_READ_TOKEN,
+            **(credentials or {}),
+        }
         self.bluesky = bluesky.Sessions(
             keys["FILMBUZZ_BLUESKY_HANDLE"], keys["FILMBUZZ_BLUESKY_APP_PASSWORD"]
         )
@@ -104,6 +110,11 @@ class ReplaySite:
                 snapshot, self.keys["FILMBUZZ_YOUTUBE_API_KEY"], r
             ),
             "api.x.com": lambda r: x.app(snapshot, self.keys["FILMBUZZ_X_BEARER_TOKEN"], r),
+            "api.themoviedb.org": lambda r: tmdb.app(
+                snapshot,
+                (self.keys["FILMBUZZ_TMDB_API_KEY"], self.keys["FILMBUZZ_TMDB_READ_TOKEN"]),
+                r,
+            ),
         }
         for host in FEED_HOSTS:
             apps[host] = lambda r: feeds.app(snapshot, r)

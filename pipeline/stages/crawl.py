@@ -27,7 +27,15 @@ from pipeline.errors import CrawlError
 from pipeline.stages.sources import record_runs
 
 # Rough work per source (requests and posts on a first run), to balance the child processes.
-WEIGHTS = {"letterboxd": 4, "mastodon": 3, "reddit": 2, "youtube": 2, "bluesky": 1, "x": 1}
+WEIGHTS = {
+    "letterboxd": 4,
+    "mastodon": 3,
+    "reddit": 2,
+    "youtube": 2,
+    "bluesky": 1,
+    "x": 1,
+    "tmdb": 1,
+}
 
 
 @dataclass(frozen=True)
