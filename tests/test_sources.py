@@ -25,6 +25,7 @@ PLANTED = {
     "FILMBUZZ_BLUESKY_APP_PASSWORD": "PLANTED-app-pass-55e2",
     "FILMBUZZ_YOUTUBE_API_KEY": "PLANTED-youtube-key-0b77",
     "FILMBUZZ_X_BEARER_TOKEN": "PLANTED-x-bearer-91c4",
+    "FILMBUZZ_TMDB_READ_TOKEN": "PLANTED-tmdb-read-token-3e8d",
 }
 
 
@@ -256,7 +257,7 @@ def test_demo_config_turns_every_source_on_with_fake_keys(tmp_path: Path) -> Non
     config = prepare(EXAMPLE, tmp_path)
     assert config.sources.enabled() == list(type(config.sources).model_fields)
     chosen, skipped = choose(config, None, DEMO_ENV)
-    assert len(chosen) == 8 and skipped == {}
+    assert len(chosen) == 9 and skipped == {}
 
 
 def test_cli_sources_shows_each_source_last_run(
