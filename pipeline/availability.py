@@ -136,10 +136,9 @@ class Availability:
 
 
 def providers(offers: Iterable[Offer], kinds: Iterable[str]) -> str:
-    """Provider names of the given offer kinds, once each, in TMDB's order: 'MUBI; Crave'."""
+    """Provider names of the given offer kinds, once each, by name: 'Amazon Video; Apple TV'."""
     wanted = set(kinds)
-    names = [o.provider for o in offers if o.kind in wanted]
-    return "; ".join(dict.fromkeys(names))
+    return "; ".join(sorted({o.provider for o in offers if o.kind in wanted}))
 
 
 def as_of(end: date | None, last_day: date | None, today: date | None = None) -> date:

@@ -118,7 +118,7 @@ def test_cli_demo_runs_the_whole_flow_offline(
     assert "enriched 0 posts" not in first
     # per film and country: release status today and where it streams, from the tmdb source
     assert "red-rooms    CA  Streaming, rent or buy · streams on Crave" in first
-    assert "monster      US  Streaming, rent or buy · rent or buy: Apple TV; Amazon Video" in first
+    assert "monster      US  Streaming, rent or buy · rent or buy: Amazon Video; Apple TV" in first
     report = (folder / "reports" / "red-rooms.html").read_text(encoding="utf-8")
     assert "Where to watch" in report and "JustWatch" in report
     with (folder / "exports" / "territories.csv").open(encoding="utf-8") as handle:
