@@ -17,35 +17,44 @@ REQUIRED: dict[str, tuple[str, ...]] = {
     "youtube": ("FILMBUZZ_YOUTUBE_API_KEY",),
     "x": ("FILMBUZZ_X_BEARER_TOKEN",),
 }
+# Sources that take either of several credentials (TMDB: a v4 read token, or a v3 API key)
+ANY_OF: dict[str, tuple[str, ...]] = {
+    "tmdb": ("FILMBUZZ_TMDB_READ_TOKEN", "FILMBUZZ_TMDB_API_KEY"),
+}
 SECRET_MIN_LENGTH = 4  # shorter values would redact ordinary words
 
 
 def required(source: str) -> tuple[str, ...]:
-    return REQUIRED.get(source, ())
+    return REQUIRED.get(source, ()) or ANY_OF.get(source, ())
 
 
 def missing(source: str, env: Mapping[str, str] | None = None) -> list[str]:
-    """The variables `source` needs that are unset or empty."""
+    """The variables `source` needs that are unset or empty (for an either-or source: all of
+    them, when none is set)."""
     env = os.environ if env is None else env
-    return [name for name in required(source) if not env.get(name, "").strip()]
+    absent = [name for name in required(source) if not env.get(name, "").strip()]
+    if source in ANY_OF and len(absent) < len(ANY_OF[source]):
+        return []
+    return absent
 
 
 def skip_message(source: str, absent: list[str]) -> str:
-    names = " and ".join(absent)
+    names = (" or " if source in ANY_OF else " and ").join(absent)
     return f"{source}: skipped — set {names} in the environment (README, Sources) to crawl it"
 
 
 def read(source: str, env: Mapping[str, str] | None = None) -> dict[str, str]:
-    """The source's credentials by variable name; empty if any is missing."""
+    """The source's credentials (those set) by variable name; empty if it cannot run."""
     env = os.environ if env is None else env
     if missing(source, env):
         return {}
-    return {name: env[name].strip() for name in required(source)}
+    return {name: env[name].strip() for name in required(source) if env.get(name, "").strip()}
 
 
 def all_secrets(env: Mapping[str, str] | None = None) -> list[str]:
     env = os.environ if env is None else env
-    values = {env.get(n, "").strip() for names in REQUIRED.values() for n in names}
+    every = [*REQUIRED.values(), *ANY_OF.values()]
+    values = {env.get(n, "").strip() for names in every for n in names}
     return sorted((v for v in values if len(v) >= SECRET_MIN_LENGTH), key=len, reverse=True)
 
 

@@ -63,6 +63,19 @@ def build_settings(
 
 
 QUIET_LOGGERS = ("scrapy.downloadermiddlewares.retry",)
+# Scrapy's own "Error downloading <GET …>" lines: every filmbuzz request has an errback that
+# says what failed and what to do, so these would say it twice (and come first)
+DOWNLOAD_ERROR_LOGGERS = ("scrapy.core.scraper", "scrapy.downloadermiddlewares.robotstxt")
+
+
+class DemoteDownloadErrors(logging.Filter):
+    """Turns Scrapy's "Error downloading" records into INFO: kept in the log file, never
+    collected as the run's errors (the spider's one line is)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno >= logging.ERROR and str(record.msg).startswith("Error downloading"):
+            record.levelno, record.levelname = logging.INFO, "INFO"
+        return True
 
 
 class ErrorCollector(logging.Handler):
@@ -118,6 +131,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     redactor = credentials.SecretRedactor(credentials.all_secrets())
     for handler in root.handlers:
         handler.addFilter(redactor)
+    for name in DOWNLOAD_ERROR_LOGGERS:
+        logging.getLogger(name).addFilter(DemoteDownloadErrors())
     crawlers = []
     spider_kwargs: dict[str, Any] = {}
     if args.films:

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 
 from w3lib.html import remove_tags, replace_entities
 
+from nlp.boundaries import bounded
 from nlp.folding import fold, squash
 from pipeline.config import Film
 
@@ -29,7 +30,8 @@ def link_header(value: str | None) -> dict[str, str]:
 
 
 class TitleMatcher:
-    """Finds which tracked films a text names (titles, other titles, aliases), case- and accent-folded.
+    """Finds which tracked films a text names (titles, other titles, aliases), case- and accent-folded;
+    a Japanese or Chinese title matches inside running text (no spaces there).
 
     A cheap first filter for sources that are not about one film (news feeds); the NLP
     decides later whether a generic title really means the film.
@@ -42,7 +44,7 @@ class TitleMatcher:
             names |= {squash(n) for n in names if n.startswith("#")}
             names = {n.lstrip("#") for n in names if n.strip("#")}
             alternatives = "|".join(sorted((re.escape(n) for n in names), key=len, reverse=True))
-            self.patterns.append((film.slug, re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)")))
+            self.patterns.append((film.slug, re.compile(bounded(alternatives))))
 
     def films_in(self, text: str) -> list[str]:
         folded = fold(text)

@@ -70,6 +70,7 @@ class FilmView:
     aspects: pd.DataFrame  # aspect, sentiment, posts
     intents: pd.DataFrame  # period (week), intent, posts
     demand: pd.DataFrame  # country, intent, posts
+    audience: pd.DataFrame  # country, posts: the audience's country, "unknown" when none
     signals: pd.DataFrame  # source, metric, key, day, value
 
     @property
@@ -125,6 +126,7 @@ def film_view(store: Store, config: Config, where: Filter) -> FilmView:
             s.counts(replace(where, granularity="week"), ["intent"])
         ),
         "demand": lambda s: _without_film(s.totals(where, ["country", "intent"])),
+        "audience": lambda s: _without_film(s.totals(where, ["country"])),
         # Signals are snapshots (stats as of the crawl): all of them, charts pick their days.
         "signals": lambda s: s.signals(undated).drop(columns=["film"]),
     }
@@ -153,6 +155,7 @@ def empty_film_view(where: Filter) -> FilmView:
         aspects=frame("aspect", "sentiment", "posts"),
         intents=frame("period", "intent", "posts"),
         demand=frame("country", "intent", "posts"),
+        audience=frame("country", "posts"),
         signals=frame("source", "metric", "key", "day", "value"),
     )
 

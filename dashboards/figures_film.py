@@ -20,7 +20,17 @@ from dashboards.figures import (
     plotly_text,
 )
 from dashboards.geo import alpha3, country_name
-from pipeline.config import Film
+from pipeline.availability import (
+    ATTRIBUTION,
+    DEMAND_INTENTS,
+    HOME_OFFERS,
+    PAID_OFFERS,
+    STATUS_NAMES,
+    Availability,
+    Offer,
+    demand_by_country,
+    providers,
+)
 
 INTENT_NAMES = {
     "want_to_see": "Want to see",
@@ -36,12 +46,13 @@ INTENT_COLORS = {
     "watched": "#868e96",
     "recommend": "#2f9e44",
 }
-DEMAND = ("where_to_watch", "piracy", "want_to_see")
+DEMAND = DEMAND_INTENTS
 BUBBLE_MAX = 36
 STATUS_COLORS = {
-    "Released": "#b2f2bb",
-    "Release scheduled": "#ffe8a1",
-    "No release known": "#e9ecef",
+    "on_demand": "#96f2d7",
+    "released": "#b2f2bb",
+    "announced": "#ffe8a1",
+    "none": "#e9ecef",
 }
 SIGNAL_NAMES = {
     ("letterboxd", "watches"): "Letterboxd watches",
@@ -110,42 +121,35 @@ def intents_figure(intents: pd.DataFrame) -> go.Figure:
     return fig
 
 
-def release_status(film: Film, as_of: date) -> dict[str, str]:
-    """Per country with a known release: released by `as_of`, or scheduled after it."""
-    status: dict[str, str] = {}
-    for release in sorted(film.releases, key=lambda r: r.date):
-        if release.date <= as_of:
-            status[release.country] = "Released"
-        else:
-            status.setdefault(release.country, "Release scheduled")
-    return status
-
-
-def demand_map(demand: pd.DataFrame, film: Film, as_of: date) -> go.Figure:
-    """Where people ask where to watch, talk piracy or want to see it, coloured by release status."""
-    title = "Demand by country (where to watch, piracy, want to see)"
-    asks = demand[demand["intent"].isin(DEMAND) & (demand["country"] != "unknown")]
-    status = release_status(film, as_of)
-    if asks.empty and not status:
+def demand_map(
+    demand: pd.DataFrame, known: Availability, as_of: date, audience: tuple[int, int] = (0, 0)
+) -> go.Figure:
+    """Demand (want to see, where to watch, piracy) per audience country, coloured by release
+    status on `as_of` (`pipeline.availability`); `audience`: posts with a country, all posts."""
+    with_country, total = audience
+    title = "Demand by audience country" + (
+        f" · {with_country:,} of {total:,} posts name one" if total else ""
+    )
+    wide = demand_by_country(demand)
+    status = {c: known.status(c, as_of) for c in known.countries()}
+    if wide.empty and not status:
         return empty_figure(title)
-    wide = asks.pivot_table(index="country", columns="intent", values="posts", aggfunc="sum")
-    wide = wide.reindex(columns=list(DEMAND), fill_value=0).fillna(0).astype(int)
     countries = sorted(set(wide.index) | set(status))
     fig = base_figure(title, height=420)
-    for name, color in STATUS_COLORS.items():
-        chosen = [c for c in countries if status.get(c, "No release known") == name and alpha3(c)]
+    for code, name in STATUS_NAMES.items():
+        chosen = [c for c in countries if status.get(c, "none") == code and alpha3(c)]
         fig.add_choropleth(
             locations=[alpha3(c) for c in chosen],
             z=[1] * len(chosen),
-            colorscale=[[0, color], [1, color]],
+            colorscale=[[0, STATUS_COLORS[code]], [1, STATUS_COLORS[code]]],
             showscale=False,
             name=name,
             showlegend=True,
             marker={"line": {"color": "white", "width": 0.5}},
-            text=[_hover(c, name, wide) for c in chosen],
+            text=[_hover(c, name, wide, known.offers_on(c, as_of)) for c in chosen],
             hovertemplate="%{text}<extra></extra>",
         )
-    _add_bubbles(fig, wide)
+    _add_bubbles(fig, wide[list(DEMAND)])
     fig.update_geos(
         showframe=False, showcoastlines=False, projection_type="natural earth",
         showcountries=True, countrycolor="white", landcolor="#f1f3f5", showland=True,
@@ -153,6 +157,9 @@ def demand_map(demand: pd.DataFrame, film: Film, as_of: date) -> go.Figure:
     fig.update_layout(
         margin={"l": 0, "r": 0, "t": 48, "b": 0}, showlegend=True, legend={"orientation": "h"}
     )
+    if known.offers:
+        fig.add_annotation(text=ATTRIBUTION, showarrow=False, x=0, y=0, xref="paper",
+                           yref="paper", xanchor="left", font={"size": 10, "color": MUTED})  # fmt: skip
     return fig
 
 
@@ -177,10 +184,16 @@ def _add_bubbles(fig: go.Figure, wide: pd.DataFrame) -> None:
     )
 
 
-def _hover(code: str, status: str | None, wide: pd.DataFrame) -> str:
+def _hover(
+    code: str, status: str | None, wide: pd.DataFrame, offers: list[Offer] | None = None
+) -> str:
     lines = [f"<b>{plotly_text(country_name(code))}</b>"]
     if status:
         lines.append(status)
+    for label, kinds in (("Streams on", HOME_OFFERS), ("Rent or buy", PAID_OFFERS)):
+        names = providers(offers or [], kinds)
+        if names:
+            lines.append(f"{label}: {plotly_text(names)}")
     if code in wide.index:
         lines += [f"{intent_name(i)}: {int(wide.at[code, i])}" for i in DEMAND]
     return "<br>".join(lines)

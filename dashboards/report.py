@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 import os
 import tempfile
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from string import Template
 
@@ -15,6 +15,7 @@ from plotly.offline import get_plotlyjs
 
 from dashboards import components, figures, figures_film
 from dashboards.data import FilmView, film_filter, film_view
+from pipeline import availability
 from pipeline.config import Config, Film
 from pipeline.stores import Store
 
@@ -41,6 +42,8 @@ h1 { margin: 0 0 4px; font-size: 28px; }
 .post-meta, .post-foot { font-size: 13px; color: $muted; }
 .post-text { margin: 6px 0; white-space: pre-line; overflow-wrap: anywhere; line-height: 1.45; }
 a { color: #3b5bdb; text-decoration: none; }
+table.watch { border-collapse: collapse; width: 100%; font-size: 14px; }
+table.watch th, table.watch td { text-align: left; padding: 6px 8px; border-top: 1px solid #e5e7eb; }
 """).substitute(ink=figures.INK, muted=figures.MUTED, font=figures.FONT)
 
 
@@ -53,13 +56,19 @@ def write_report(config: Config, store: Store, film_slug: str, out_path: str | P
 
 def render_report(config: Config, film: Film, view: FilmView) -> str:
     last = pd.to_datetime(view.volume["period"]).max() if len(view.volume) else None
-    as_of = last.date() if last is not None else datetime.now(UTC).date()
+    as_of = availability.as_of(None, last.date() if last is not None else None)
+    known = availability.Availability.of(film, view.signals)
     charts = [
         ("mentions", figures.mentions_figure(view.volume, film)),
         ("sentiment", figures.sentiment_figure(view.sentiment)),
         ("aspects", figures_film.aspects_figure(view.aspects)),
         ("intents", figures_film.intents_figure(view.intents)),
-        ("demand", figures_film.demand_map(view.demand, film, as_of)),
+        (
+            "demand",
+            figures_film.demand_map(
+                view.demand, known, as_of, availability.audience_share(view.audience)
+            ),
+        ),
         ("sources", figures.source_figure(view.sources)),
         ("languages", figures.language_figure(view.languages)),
         ("voice", figures.voice_figure(view.voice, config.films, highlight=film.slug)),
@@ -95,11 +104,42 @@ def render_report(config: Config, film: Film, view: FilmView) -> str:
 <div class="card">{parts["voice"]}</div>
 </div>
 <div class="card">{parts["pageviews"]}{_facts(view)}</div>
+{where_to_watch(known, datetime.now(UTC).date())}
 {_top_posts(view.top_posts, timezone)}
 </main>
 </body>
 </html>
 """
+
+
+def where_to_watch(known: availability.Availability, today: date) -> str:
+    """Per country: release status today, first release, and where it streams or sells
+    (TMDB's offers from JustWatch, with their attribution)."""
+    rows = []
+    for country in sorted(known.countries()):
+        first, offers = known.first_release(country), known.latest_offers(country)
+        cells = [
+            country,
+            availability.STATUS_NAMES[known.status(country, today)],
+            f"{first.day.isoformat()} ({first.kind}, {first.source})" if first else "",
+            availability.providers(offers, availability.HOME_OFFERS),
+            availability.providers(offers, availability.PAID_OFFERS),
+        ]
+        link = known.watch_link(country) if offers else None
+        more = _link(link).replace("Open original", "TMDB") if link else ""
+        rows.append(
+            "<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in cells) + f"<td>{more}</td></tr>"
+        )
+    if not rows:
+        return ""
+    head = "".join(f"<th>{h}</th>" for h in ("Country", "Status today", "First release",
+                                              "Streams on", "Rent or buy", ""))  # fmt: skip
+    seen = f" Offers as of {max(known.checks).isoformat()}." if known.checks else ""
+    return (
+        '<div class="card" style="margin-top:16px"><h3>Where to watch</h3>'
+        f'<table class="watch"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
+        f'<p class="muted">{html.escape(availability.ATTRIBUTION + seen)}</p></div>'
+    )
 
 
 def _heading(config: Config, film: Film, view: FilmView) -> str:

@@ -57,6 +57,7 @@ class StoreConfig(Strict):
 
 class FilmIds(Strict):
     letterboxd: str | None = None
+    tmdb: int | None = Field(default=None, ge=1)  # without it, found by title and year
     wikipedia: dict[str, str] = {}
     youtube: list[str] = []
 
@@ -145,6 +146,13 @@ class FeedsSource(SourceConfig):
     urls: list[str] = []
 
 
+class TmdbSource(SourceConfig):
+    """Release dates and where-to-watch offers per country (TMDB, offers from JustWatch)."""
+
+    collects: ClassVar[str] = "signals"
+    language: str = "en-US"  # for title search
+
+
 class SourcesConfig(Strict):
     mastodon: MastodonSource = MastodonSource(enabled=False)
     letterboxd: LetterboxdSource = LetterboxdSource(enabled=False)
@@ -154,6 +162,7 @@ class SourcesConfig(Strict):
     reddit: RedditSource = RedditSource(enabled=False)
     youtube: YoutubeSource = YoutubeSource(enabled=False)
     x: XSource = XSource(enabled=False)
+    tmdb: TmdbSource = TmdbSource(enabled=False)
 
     def enabled(self) -> list[str]:
         return [name for name in type(self).model_fields if getattr(self, name).enabled]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from crawlers.replay import ids
+from crawlers.replay import feeds, ids
 from crawlers.replay.accounts import enable_all_sources
 from crawlers.replay.bluesky import at_uri
 from crawlers.replay.matching import matches
@@ -86,7 +86,7 @@ def expected_ids(config: Config) -> dict[str, set[str]]:
             f"viewing:{p.native_id}" for p in SNAPSHOT.of_source("letterboxd") if p.slug in slugs
         },
         "feeds": {
-            f"https://{p.feed.split('/')[0]}/?p={p.native_id}"
+            feeds.entry_id(p)
             for p in SNAPSHOT.of_source("feeds")
             if p.feed and matcher.films_in(f"{p.title} {p.text}")
         },

@@ -116,10 +116,22 @@ def test_cli_demo_runs_the_whole_flow_offline(
     assert {"mastodon_mentions", "letterboxd_mentions", "feeds_mentions"} <= set(rows[0])
     first = capsys.readouterr().out
     assert "enriched 0 posts" not in first
+    # per film and country: release status today and where it streams, from the tmdb source
+    assert "red-rooms    CA  Streaming, rent or buy · streams on Crave" in first
+    assert "monster      US  Streaming, rent or buy · rent or buy: Amazon Video; Apple TV" in first
+    report = (folder / "reports" / "red-rooms.html").read_text(encoding="utf-8")
+    assert "Where to watch" in report and "JustWatch" in report
+    with (folder / "exports" / "territories.csv").open(encoding="utf-8") as handle:
+        places = {(r["film"], r["country"]): r for r in csv.DictReader(handle)}
+    assert places[("past-lives", "US")]["streaming"] == "Netflix"
+    assert places[("red-rooms", "CA")]["release_source"] == "config"
     # a second demo over the same snapshot and folder adds nothing anywhere
     assert main(["demo", "--config", str(EXAMPLE), "--out", str(folder), "--no-serve"]) == 0
     assert "enriched 0 posts; indexed 0 posts, 0 signals" in capsys.readouterr().out
     config = str(folder / "filmbuzz.toml")
+    assert main(["sources", "--config", config]) == 0
+    for line in capsys.readouterr().out.splitlines():
+        assert not (" ok " in line and "missing:" in line), line
     assert (
         main(
             [

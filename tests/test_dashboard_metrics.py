@@ -11,6 +11,7 @@ import pytest
 
 from dashboards import figures, figures_compare, figures_film, metrics, queries, urlstate
 from dashboards.data import choices
+from pipeline.availability import Availability
 from pipeline.config import Config, Film
 from pipeline.stores import Store
 from pipeline.stores.embedded import EmbeddedStore
@@ -176,12 +177,13 @@ def test_aspects_figure_negative_left_positive_right() -> None:
 @pytest.mark.parametrize(
     ("as_of", "expected"),
     [
-        (date(2023, 9, 1), {"CA": "Released", "US": "Release scheduled"}),
-        (date(2023, 7, 1), {"CA": "Release scheduled", "US": "Release scheduled"}),
+        (date(2023, 9, 1), {"CA": "released", "US": "announced"}),
+        (date(2023, 7, 1), {"CA": "announced", "US": "announced"}),
     ],
 )
 def test_demand_map_colours_countries_by_release(as_of: date, expected: dict[str, str]) -> None:
-    assert figures_film.release_status(FILM, as_of) == expected
+    known = Availability.of(FILM)
+    assert {c: known.status(c, as_of) for c in known.countries()} == expected
     demand = pd.DataFrame(
         {
             "country": ["FR", "CA", "unknown"],
@@ -189,14 +191,33 @@ def test_demand_map_colours_countries_by_release(as_of: date, expected: dict[str
             "posts": [3, 2, 9],
         }
     )
-    fig = figures_film.demand_map(demand, FILM, as_of)
+    fig = figures_film.demand_map(demand, known, as_of, (5, 14))
     layers = {t.name: list(t.locations) for t in fig.data}
     assert layers["No release known"] == ["FRA"]
-    assert layers["Demand (posts)"] == ["CAN", "FRA"]
+    assert layers["Demand (posts)"] == ["CAN", "FRA"], "audience countries only, piracy counted"
     bubbles = next(t for t in fig.data if t.name == "Demand (posts)")
     assert max(bubbles.marker.size) == pytest.approx(figures_film.BUBBLE_MAX)
-    released = [c for c, s in expected.items() if s == "Released"]
-    assert layers["Released"] == [{"CA": "CAN"}[c] for c in released]
+    released = [c for c, s in expected.items() if s == "released"]
+    assert layers["Released in cinemas"] == [{"CA": "CAN"}[c] for c in released]
+    assert "5 of 14 posts name one" in fig.layout.title.text
+
+
+def test_demand_map_shows_where_it_streams_with_justwatch_credit() -> None:
+    signals = pd.DataFrame(
+        {
+            "source": ["tmdb", "tmdb", "tmdb"],
+            "metric": ["offers_checked", "offer", "offer"],
+            "key": ["", "CA|flatrate|Crave", "CA|rent|Apple TV"],
+            "day": [date(2023, 9, 1)] * 3,
+            "value": [1.0, 230.0, 2.0],
+        }
+    )
+    demand = pd.DataFrame({"country": ["CA"], "intent": ["where_to_watch"], "posts": [4]})
+    fig = figures_film.demand_map(demand, Availability.of(FILM, signals), date(2023, 9, 2))
+    layer = next(t for t in fig.data if t.name == "Streaming, rent or buy")
+    assert list(layer.locations) == ["CAN"]
+    assert "Streams on: Crave" in layer.text[0] and "Rent or buy: Apple TV" in layer.text[0]
+    assert any("JustWatch" in a.text for a in fig.layout.annotations)
 
 
 def test_signal_facts_latest_values() -> None:

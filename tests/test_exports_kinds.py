@@ -132,9 +132,38 @@ def test_export_territories_release_status_and_demand(
 ) -> None:
     frame = build("territories", store, example_config, ["red-rooms"]).set_index("country")
     assert frame.loc["FR", "demand"] == 3 and frame.loc["FR", "release_status"] == "none"
-    assert frame.loc["CA", "release_status"] == "released"
+    # judged on the film's last day with posts, as the map does: Québec's release came later
+    assert frame.loc["CA", "status_as_of"] == date(2023, 7, 6)
+    assert frame.loc["CA", "release_status"] == "announced"
     assert frame.loc["US", "mentions"] == 0 and frame.loc["US", "release_kinds"] == "theatrical"
     assert frame.index[0] == "FR"
+    assert set(frame["film_posts"]) == {3} and set(frame["film_posts_with_country"]) == {3}
+    later = build("territories", store, example_config, ["red-rooms"], end=date(2023, 9, 1))
+    assert later.set_index("country").loc["CA", "release_status"] == "released"
+
+
+def test_export_territories_reads_tmdb_releases_and_offers_under_the_config(
+    example_config: Config, store: EmbeddedStore
+) -> None:
+    store.write_signals(signals([
+        Signal("red-rooms", "tmdb", "tmdb_id", date(2026, 1, 2), 1001785.0),
+        Signal("red-rooms", "tmdb", "release", date(2023, 6, 1), 3.0, "CA|3"),  # config wins
+        Signal("red-rooms", "tmdb", "release", date(2023, 7, 1), 3.0, "FR|3"),
+        Signal("red-rooms", "tmdb", "offers_checked", date(2026, 1, 2), 1.0),
+        Signal("red-rooms", "tmdb", "offer", date(2026, 1, 2), 230.0, "CA|flatrate|Crave"),
+        Signal("red-rooms", "tmdb", "offer", date(2026, 1, 2), 2.0, "CA|rent|Apple TV"),
+        Signal("red-rooms", "tmdb", "piracy", date(2026, 1, 2), 0.0, "ignored"),
+    ]))  # fmt: skip
+    frame = build("territories", store, example_config, ["red-rooms"]).set_index("country")
+    assert frame.loc["FR", "release_status"] == "released" and frame.loc["FR", "demand"] == 3
+    assert frame.loc["FR", "release_source"] == "tmdb"
+    assert frame.loc["CA", "release_date"] == date(2023, 8, 11), "the config overrides TMDB"
+    assert frame.loc["CA", "streaming"] == "Crave" and frame.loc["CA", "rent_buy"] == "Apple TV"
+    assert frame.loc["CA", "release_status"] == "announced", "offers seen in 2026 not in 2023"
+    today = build("territories", store, example_config, ["red-rooms"], end=date(2026, 1, 3))
+    row = today.set_index("country").loc["CA"]
+    assert row["release_status"] == "on_demand" and row["offers_seen"] == date(2026, 1, 2)
+    assert row["watch_link"] == "https://www.themoviedb.org/movie/1001785/watch?locale=CA"
 
 
 def test_export_aspects_counts_and_sentiment(example_config: Config, store: EmbeddedStore) -> None:

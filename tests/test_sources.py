@@ -12,7 +12,7 @@ from pathlib import Path
 import pyarrow as pa
 import pytest
 
-from crawlers.replay import ReplaySite
+from crawlers.replay import ReplaySite, ids
 from pipeline.config import Config
 from pipeline.lake import Lake
 from pipeline.stages.crawl import CrawlResult, crawl
@@ -25,6 +25,7 @@ PLANTED = {
     "FILMBUZZ_BLUESKY_APP_PASSWORD": "PLANTED-app-pass-55e2",
     "FILMBUZZ_YOUTUBE_API_KEY": "PLANTED-youtube-key-0b77",
     "FILMBUZZ_X_BEARER_TOKEN": "PLANTED-x-bearer-91c4",
+    "FILMBUZZ_TMDB_READ_TOKEN": "PLANTED-tmdb-read-token-3e8d",
 }
 
 
@@ -69,7 +70,7 @@ def test_crawl_every_source_collects_its_whole_snapshot(crawled: Crawled) -> Non
 def test_crawl_again_over_the_same_snapshot_adds_nothing(crawled: Crawled) -> None:
     again = crawled.again
     assert again.posts == 0 and again.signals == 0 and not again.error_lines
-    assert again.sources["feeds"]["counters"].get("not_modified") == 2
+    assert again.sources["feeds"]["counters"].get("not_modified") == 4
     assert again.sources["reddit"]["requests"] < crawled.first.sources["reddit"]["requests"]
 
 
@@ -115,10 +116,22 @@ def test_spider_letterboxd_reads_full_text_stats_and_rss(crawled: Crawled) -> No
     ).to_pylist()
     metrics = Counter((s["film"], s["metric"]) for s in stats)
     assert metrics[("red-rooms", "ratings")] == 10
-    watches = {s["film"]: s["value"] for s in stats if s["metric"] == "watches"}
-    assert watches == {"red-rooms": 48213, "monster": 103480, "past-lives": 512300}
+    catalog = SNAPSHOT.catalog["letterboxd"]
+    for metric in ("watches", "lists", "likes"):  # from the /csi/film/{slug}/stats/ include
+        values = {s["film"]: s["value"] for s in stats if s["metric"] == metric}
+        assert values == {
+            "red-rooms": catalog["red-rooms"][metric],
+            "monster": catalog["monster-2023"][metric],
+            "past-lives": catalog["past-lives"][metric],
+        }, metric
     fans = {s["film"]: s["value"] for s in stats if s["metric"] == "fans"}
-    assert fans["monster"] == 1800  # "1.8K fans": the page rounds
+    assert fans["monster"] == 1800  # "1.8K fans": the include rounds
+    half = {s["film"]: s["value"] for s in stats if s["metric"] == "ratings" and s["key"] == "0.5"}
+    one = {s["film"]: s["value"] for s in stats if s["metric"] == "ratings" and s["key"] == "1.0"}
+    assert half["red-rooms"] == catalog["red-rooms"]["histogram"][0], "the half-★ bar"
+    assert one["red-rooms"] == catalog["red-rooms"]["histogram"][1]
+    assert any("/csi/film/red-rooms/stats/" in p for _, p in crawled.requests)
+    assert not any(p == "/film/red-rooms/" for _, p in crawled.requests), "placeholders only"
 
 
 def test_spider_youtube_reads_replies_and_trailer_statistics(crawled: Crawled) -> None:
@@ -143,6 +156,33 @@ def test_spider_reddit_expands_more_comments_and_keeps_threads(crawled: Crawled)
     comments = [r for r in rows if str(r["source_id"]).startswith("t1_")]
     assert threads and comments and all(r["parent_id"] for r in comments)
     assert all(r["title"] for r in threads)
+
+
+def test_spider_reddit_follows_continue_this_thread_stubs(crawled: Crawled) -> None:
+    rows = {str(r["source_id"]): r for r in crawled.of("reddit")}
+    deep = [p for p in SNAPSHOT.of_source("reddit") if p.id in {"rdc38", "rdc39", "rdc40"}]
+    assert deep and all(ids.reddit_fullname(p) in rows for p in deep), "replies behind the stubs"
+    continued = [p for _, p in crawled.requests if "/comments/" in p and "comment=" in p]
+    assert len(continued) >= 2, "a stub inside a continued thread is followed too"
+    assert crawled.first.sources["reddit"]["counters"]["threads_continued"] >= 2
+
+
+def test_spider_reddit_builds_urls_for_comments_without_permalink(crawled: Crawled) -> None:
+    old = [p for p in SNAPSHOT.of_source("reddit") if p.parent and p.published.month < 7]
+    rows = {str(r["source_id"]): r for r in crawled.of("reddit")}
+    kept = [rows[ids.reddit_fullname(p)] for p in old if ids.reddit_fullname(p) in rows]
+    assert kept
+    for row in kept:
+        thread, comment = str(row["extras"]), str(row["source_id"]).removeprefix("t1_")
+        assert str(row["url"]).endswith(f"/_/{comment}/") and "/comments/" in str(row["url"])
+        assert json.loads(thread)["thread"].removeprefix("t3_") in str(row["url"])
+
+
+def test_spider_bluesky_keeps_japanese_and_chinese_posts_naming_the_title(
+    crawled: Crawled,
+) -> None:
+    texts = [str(r["text"]) for r in crawled.of("bluesky")]
+    assert any("怪物を観" in t for t in texts) and any("新片怪物在" in t for t in texts)
 
 
 def test_spider_x_and_bluesky_name_their_authors(crawled: Crawled) -> None:
@@ -217,7 +257,7 @@ def test_demo_config_turns_every_source_on_with_fake_keys(tmp_path: Path) -> Non
     config = prepare(EXAMPLE, tmp_path)
     assert config.sources.enabled() == list(type(config.sources).model_fields)
     chosen, skipped = choose(config, None, DEMO_ENV)
-    assert len(chosen) == 8 and skipped == {}
+    assert len(chosen) == 9 and skipped == {}
 
 
 def test_cli_sources_shows_each_source_last_run(
@@ -232,6 +272,7 @@ def test_cli_sources_shows_each_source_last_run(
     assert set(lines) >= {"source", *crawled.first.sources}
     assert " ok " in lines["mastodon"] and lines["mastodon"].endswith("not needed")
     assert lines["x"].endswith("missing: FILMBUZZ_X_BEARER_TOKEN")
+    assert " ok " not in lines["x"], "a source that cannot run now is not shown as ok"
     assert lines["youtube"].endswith("present")
 
 

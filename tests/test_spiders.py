@@ -96,13 +96,19 @@ def test_spider_feeds_keeps_film_news_and_uses_conditional_get(
 ) -> None:
     crawl(example_config, ["feeds"], replay.host_map, fast=True)
     raw = lake_of(example_config).read("raw").to_pylist()
-    film_news = [p for p in SNAPSHOT.of_source("feeds") if p.labels["film"]]
+    film_news = [p for p in SNAPSHOT.of_source("feeds") if p.film]
     assert {p.title for p in film_news} <= {r["title"] for r in raw}
-    hosts = {"https://www.indiewire.com/", "https://filmmakermagazine.com/"}
-    assert {r["url"].split("features")[0] for r in raw} == hosts, "RSS and Atom"
+    hosts = {"www.indiewire.com", "filmmakermagazine.com", "natalie.mu", "www.youtube.com"}
+    assert {r["url"].split("/")[2] for r in raw} == hosts, "RSS, Atom and a YouTube channel"
     assert all(len(r["text"]) <= 601 for r in raw), "an excerpt, not the article"
+    by_host = {r["url"].split("/")[2]: r for r in raw}
+    trailer = next(p for p in film_news if p.video)
+    assert by_host["www.youtube.com"]["text"] == trailer.text, "the video's description"
+    assert by_host["www.youtube.com"]["lang"] is None
+    assert "怪物が" in by_host["natalie.mu"]["text"] and by_host["natalie.mu"]["lang"] == "ja"
+    assert {r["lang"] for r in raw if "indiewire" in r["url"]} == {"en"}
     again = crawl(example_config, ["feeds"], replay.host_map, fast=True)
-    assert again.sources["feeds"]["counters"].get("not_modified") == 2
+    assert again.sources["feeds"]["counters"].get("not_modified") == 4
     assert again.posts == 0
 
 

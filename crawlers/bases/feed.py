@@ -34,14 +34,16 @@ class FeedEntry:
     author: str | None
     published: datetime | None
     categories: list[str] = field(default_factory=list)
+    lang: str | None = None  # the feed's `<language>` (RSS) or `xml:lang` (Atom)
 
 
 def parse_feed(body: str) -> Iterator[FeedEntry]:
     selector = Selector(text=body, type="xml")
     for prefix, uri in NAMESPACES.items():
         selector.register_namespace(prefix, uri)
+    language = _text(selector, "//channel/language") or None
     for item in selector.xpath("//item"):
-        yield _rss_entry(item)
+        yield _rss_entry(item, language)
     for entry in selector.xpath("//atom:entry"):
         yield _atom_entry(entry)
 
@@ -50,7 +52,7 @@ def _text(node: Selector, xpath: str) -> str:
     return (node.xpath(f"string({xpath})").get() or "").strip()
 
 
-def _rss_entry(item: Selector) -> FeedEntry:
+def _rss_entry(item: Selector, language: str | None) -> FeedEntry:
     link = _text(item, "link")
     return FeedEntry(
         id=_text(item, "guid") or link,
@@ -61,6 +63,7 @@ def _rss_entry(item: Selector) -> FeedEntry:
         author=_text(item, "dc:creator") or _text(item, "author") or None,
         published=parse_date(_text(item, "pubDate") or _text(item, "dc:date")),
         categories=[c.strip() for c in item.xpath("category/text()").getall() if c.strip()],
+        lang=language,
     )
 
 
@@ -74,11 +77,13 @@ def _atom_entry(entry: Selector) -> FeedEntry:
         id=_text(entry, "atom:id") or link,
         link=link,
         title=_text(entry, "atom:title"),
-        summary=_text(entry, "atom:summary"),
+        # YouTube's channel feeds keep the video's description in media:group, with no summary
+        summary=_text(entry, "atom:summary") or _text(entry, "media:group/media:description"),
         content=_text(entry, "atom:content"),
         author=_text(entry, "atom:author/atom:name") or None,
         published=parse_date(_text(entry, "atom:published") or _text(entry, "atom:updated")),
         categories=entry.xpath("atom:category/@term").getall(),
+        lang=entry.xpath("(ancestor-or-self::*/@xml:lang)[last()]").get() or None,
     )
 
 

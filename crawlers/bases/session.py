@@ -10,7 +10,7 @@ import scrapy
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
-from crawlers.bases.json_api import JsonApiSpider
+from crawlers.bases.json_api import JsonApiSpider, short
 
 
 class SessionSpider(JsonApiSpider):
@@ -40,6 +40,21 @@ class SessionSpider(JsonApiSpider):
 
     def is_expired(self, response: Response) -> bool:
         return response.status == 401
+
+    def login_failed(self, response: Response, advice: str) -> None:
+        """The login answered without a token: one line, counted once as an error; nothing
+        else of this source is asked for in this run."""
+        self.count("errors")
+        self.count("errors/no_token")
+        self.refreshing = False
+        self.report(
+            "login|no_token",
+            "%s: %s answered without an access token%s; %s stops for this run",
+            self.name,
+            short(response.url),
+            advice,
+            self.name,
+        )
 
     def logged_in(self) -> Iterable[scrapy.Request]:
         self.logins += 1

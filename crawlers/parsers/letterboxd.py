@@ -1,4 +1,4 @@
-"""Letterboxd's formats: review cards, film page statistics, the rating histogram, members' RSS."""
+"""Letterboxd's formats: review cards, the statistics and ratings includes, members' RSS."""
 
 from __future__ import annotations
 
@@ -21,6 +21,9 @@ _NUMBER = re.compile(r"(\d[\d,.]*)(?:\s?([KkMm])(?![A-Za-z]))?")
 _FILM_LINK = re.compile(r"/film/([a-z0-9-]+)/")
 _SPOILER_NOTE = re.compile(r"^\s*This review may contain spoilers\.\s*", re.IGNORECASE)
 STATISTICS = ("watches", "lists", "likes")
+# a bar's title: '1,578 ★ ratings (1%)', '1 half-★ rating (4%)', 'No ★½ ratings'
+_BAR = re.compile(r"^\s*(No|\d[\d,]*)\s+(half-★|[★½]+)\s+ratings?\b", re.IGNORECASE)
+_AVERAGE = re.compile(r"Weighted average of ([\d.]+)")
 
 
 def stars(label: str | None) -> float | None:
@@ -63,29 +66,43 @@ def number(text: str | None) -> float | None:
     return float(digits.replace(",", ""))
 
 
-def film_statistics(page: Selector) -> dict[str, float]:
-    """Watches, lists, likes (exact, from `aria-label`) and the average rating of a film page."""
+def film_statistics(fragment: Selector) -> dict[str, float]:
+    """Watches, lists and likes (exact, from `aria-label`) of the `/csi/film/{slug}/stats/` include."""
     found: dict[str, float] = {}
     for kind in STATISTICS:
-        value = number(page.css(f".production-statistic.-{kind}::attr(aria-label)").get())
+        value = number(fragment.css(f".production-statistic.-{kind}::attr(aria-label)").get())
         if value is not None:
             found[kind] = value
-    average = number(page.css('meta[name="twitter:data2"]::attr(content)').get())
-    if average is not None:
-        found["average_rating"] = average
     return found
 
 
-def histogram(fragment: Selector) -> tuple[float | None, dict[str, float]]:
-    """Fans and the count of ratings per half-star ('0.5' … '5.0') from the histogram fragment."""
+def bar(label: str) -> tuple[str, float] | None:
+    """A histogram bar's title -> ('0.5' … '5.0', count); 'half-★' is the half-star bucket."""
+    match = _BAR.match(label.replace("\xa0", " "))
+    if not match:
+        return None
+    count, glyph = match.groups()
+    value = 0.5 if glyph.lower() == "half-★" else glyph.count("★") + (0.5 if "½" in glyph else 0.0)
+    return f"{value:.1f}", 0.0 if count.lower() == "no" else float(count.replace(",", ""))
+
+
+def histogram(fragment: Selector) -> tuple[dict[str, float], dict[str, float]]:
+    """Fans and average rating, and the count of ratings per half star ('0.5' … '5.0'), from the
+    ratings include: the table layout (`.barcolumn`, a `span` for an empty bucket) or the older
+    list of bars (`li.rating-histogram-bar a`)."""
+    found: dict[str, float] = {}
     fans = number(fragment.css("a[href$='/fans/']::text").get())
+    if fans is not None:
+        found["fans"] = fans
+    average = _AVERAGE.search(fragment.css(".average-rating a::attr(title)").get() or "")
+    if average:
+        found["average_rating"] = float(average.group(1))
     bars: dict[str, float] = {}
-    for bar in fragment.css("li.rating-histogram-bar a"):
-        label = bar.attrib.get("data-original-title") or bar.attrib.get("title") or ""
-        count, rating = number(label), stars(label)
-        if count is not None and rating is not None:
-            bars[f"{rating:.1f}"] = count
-    return fans, bars
+    for node in fragment.css(".barcolumn, li.rating-histogram-bar a"):
+        parsed = bar(node.attrib.get("title") or node.attrib.get("data-original-title") or "")
+        if parsed is not None:
+            bars[parsed[0]] = parsed[1]
+    return found, bars
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from typing import Any, Self
+from urllib.parse import urlsplit
 
 from scrapy import Spider
 from scrapy.crawler import Crawler
@@ -19,6 +20,9 @@ def post_problem(post: Post) -> str | None:
         return "source_id: missing"
     if not post.url.startswith(("http://", "https://")):
         return f"url: not an http(s) URL ({post.url!r})"
+    parts = urlsplit(post.url)
+    if parts.path in ("", "/") and not parts.query:
+        return f"url: a site's root, not the post's page ({post.url!r})"
     if not post.text.strip() and not (post.title or "").strip():
         return "text: empty"
     if not isinstance(post.published_at, datetime):

@@ -16,7 +16,10 @@ DEMO_ENV: dict[str, str] = {
     "FILMBUZZ_BLUESKY_APP_PASSWORD": "demo-app-password",
     "FILMBUZZ_YOUTUBE_API_KEY": "demo-youtube-key",
     "FILMBUZZ_X_BEARER_TOKEN": "demo-x-bearer",
+    "FILMBUZZ_TMDB_API_KEY": "demo-tmdb-api-key",
 }
+# accepted by the replayed TMDB too, but not given to the demo (which uses the v3 key)
+REPLAY_TMDB_READ_TOKEN = "demo-tmdb-read-token"
 
 _DISABLED = re.compile(r"^enabled\s*=\s*false\b", re.MULTILINE)
 

@@ -94,9 +94,7 @@ def _page_shell(content: str) -> str:
 
 
 def rating_label(rating: float | None) -> str:
-    if rating is None:
-        return ""
-    return "★" * int(rating) + ("½" if rating % 1 else "")
+    return "" if rating is None else letterboxd_pages.glyphs(rating)
 
 
 def card(post: SnapshotPost) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from nlp.boundaries import bounded
 from nlp.folding import fold
 
 _PHRASE = re.compile(r'"([^"]+)"|(#\w+)|([^\s()"]+)')
@@ -26,6 +27,6 @@ def terms(query: str) -> list[str]:
 
 
 def matches(query: str, *texts: str) -> bool:
-    """Any of the query's terms appears, as a whole word or phrase, in one of the texts."""
+    """Any of the query's terms appears, as a whole word or phrase (CJK: anywhere), in one of the texts."""
     haystack = fold(" ".join(texts))
-    return any(re.search(rf"(?<!\w){re.escape(t)}(?!\w)", haystack) for t in terms(query))
+    return any(re.search(bounded(re.escape(t)), haystack) for t in terms(query))

@@ -20,8 +20,13 @@ WHOA = (
 UNAUTHORIZED = {"message": "Unauthorized", "error": 401}
 INLINE_TOP = 2  # top-level comments shown before a `more` (small: the snapshot is small)
 INLINE_REPLIES = 1  # replies shown under a comment before a `more`
+# Levels of replies one answer holds (Reddit's own cut is deeper; the snapshot's threads are
+# short): a comment below it is replaced by a "continue this thread" stub.
+MAX_DEPTH = 3
+# Old comments come without a `permalink`; here, those before this day
+PERMALINK_SINCE = "2023-07-01"
 _SEARCH = re.compile(r"^(?:/r/([^/]+))?/search/?$")
-_COMMENTS = re.compile(r"^/comments/([a-z0-9]+)/?")
+_COMMENTS = re.compile(r"^/comments/([a-z0-9]+)(?:/[^/]*/([a-z0-9]+))?/?")
 
 
 class Tokens:
@@ -61,12 +66,19 @@ def oauth_app(snapshot: Snapshot, tokens: Tokens, request: Request) -> Reply:
         thread = tree.by_base36.get(match.group(1))
         if thread is None or thread.parent:
             return json_reply({"message": "Not Found", "error": 404}, status=404)
-        return json_reply([listing([tree.link(thread)]), listing(tree.comments(thread))])
+        levels = min(int(request.arg("depth", "10") or 10), MAX_DEPTH)
+        focus = match.group(2) or request.arg("comment")
+        if focus:  # `/comments/{link}/_/{comment}` or `?comment=`: the thread from one comment on
+            comment = tree.by_base36.get(focus)
+            if comment is None or tree.thread_of(comment) is not thread or comment is thread:
+                return json_reply({"message": "Not Found", "error": 404}, status=404)
+            return json_reply(
+                [listing([tree.link(thread)]), listing([tree.comment(comment, 0, levels)])]
+            )
+        return json_reply([listing([tree.link(thread)]), listing(tree.comments(thread, levels))])
     if request.path == "/api/morechildren":
         wanted = (request.arg("children") or "").split(",")
-        things = [
-            tree.comment(tree.by_base36[c], shallow=True) for c in wanted if c in tree.by_base36
-        ]
+        things = [tree.comment(tree.by_base36[c], levels=0) for c in wanted if c in tree.by_base36]
         return json_reply({"json": {"errors": [], "data": {"things": things}}})
     if request.path == "/api/info":
         names = (request.arg("id") or "").split(",")
@@ -148,7 +160,11 @@ class Tree:
             post = self.by_id[post.parent]
         return post
 
-    def comment(self, post: SnapshotPost, depth: int = 0, shallow: bool = False) -> dict[str, Any]:
+    def comment(
+        self, post: SnapshotPost, depth: int = 0, levels: int = MAX_DEPTH
+    ) -> dict[str, Any]:
+        """A comment with its replies down to `levels` levels below the answer's root (0: none,
+        as `/api/morechildren` gives them); deeper replies are behind a continuation stub."""
         thread, parent = self.thread_of(post), self.by_id[post.parent or ""]
         base = ids.base36(post.native_id)
         link_base = ids.base36(thread.native_id)
@@ -157,22 +173,25 @@ class Tree:
         data |= {"link_id": f"t3_{link_base}", "author": post.author, "body": post.text}
         data |= {"score": post.likes, "created_utc": post.published.timestamp(), "depth": depth}
         data |= {"is_submitter": post.author == thread.author, "controversiality": 0}
-        data |= {
-            "permalink": f"/r/{thread.subreddit}/comments/{link_base}/{_slug(thread.title or '')}/{base}/"
-        }
-        kids = [] if shallow else self.kids.get(post.id, [])
-        data["replies"] = (
-            listing(self._children(kids, post, depth + 1, INLINE_REPLIES)) if kids else ""
-        )
+        if post.published.date().isoformat() >= PERMALINK_SINCE:
+            slug = _slug(thread.title or "")
+            data["permalink"] = f"/r/{thread.subreddit}/comments/{link_base}/{slug}/{base}/"
+        kids = self.kids.get(post.id, []) if levels else []
+        if kids and depth + 1 >= levels:
+            data["replies"] = listing([continuation(post, depth + 1)])
+        elif kids:
+            data["replies"] = listing(self._children(kids, post, depth + 1, INLINE_REPLIES, levels))
+        else:
+            data["replies"] = ""
         return {"kind": "t1", "data": data}
 
-    def comments(self, thread: SnapshotPost) -> list[dict[str, Any]]:
-        return self._children(self.kids.get(thread.id, []), thread, 0, INLINE_TOP)
+    def comments(self, thread: SnapshotPost, levels: int = MAX_DEPTH) -> list[dict[str, Any]]:
+        return self._children(self.kids.get(thread.id, []), thread, 0, INLINE_TOP, levels)
 
     def _children(
-        self, kids: list[SnapshotPost], parent: SnapshotPost, depth: int, inline: int
+        self, kids: list[SnapshotPost], parent: SnapshotPost, depth: int, inline: int, levels: int
     ) -> list[dict[str, Any]]:
-        shown = [self.comment(k, depth) for k in kids[:inline]]
+        shown = [self.comment(k, depth, levels) for k in kids[:inline]]
         hidden = [p for k in kids[inline:] for p in (k, *self.descendants(k))]
         if hidden:
             names = [ids.base36(p.native_id) for p in hidden]
@@ -180,6 +199,12 @@ class Tree:
             more |= {"parent_id": ids.reddit_fullname(parent), "children": names}
             shown.append({"kind": "more", "data": more})
         return shown
+
+
+def continuation(parent: SnapshotPost, depth: int) -> dict[str, Any]:
+    """Reddit's "continue this thread" stub: no ids, count 0, the comment to read on from."""
+    data = {"count": 0, "name": "t1__", "id": "_", "parent_id": ids.reddit_fullname(parent)}
+    return {"kind": "more", "data": {**data, "depth": depth, "children": []}}
 
 
 def _slug(title: str) -> str:

@@ -16,12 +16,13 @@ from crawlers.replay import (
     letterboxd,
     mastodon,
     reddit,
+    tmdb,
     wikimedia,
     wikipedia,
     x,
     youtube,
 )
-from crawlers.replay.accounts import DEMO_ENV
+from crawlers.replay.accounts import DEMO_ENV, REPLAY_TMDB_READ_TOKEN
 from crawlers.replay.jetstream import JetstreamServer
 from crawlers.replay.reply import Reply, Request
 from crawlers.replay.snapshot import Snapshot
@@ -29,8 +30,7 @@ from crawlers.replay.snapshot import Snapshot
 App = Callable[[Request], Reply]
 
 MASTODON_INSTANCES = ("mastodon.social", "piaille.fr")
-FEED_HOST = "www.indiewire.com"
-ATOM_FEED_HOST = "filmmakermagazine.com"
+FEED_HOSTS = ("www.indiewire.com", "filmmakermagazine.com", "natalie.mu", "www.youtube.com")
 WIKIPEDIA_EDITIONS = ("en", "fr", "ja", "ko")
 JETSTREAM_HOST = "jetstream2.us-east.bsky.network"
 
@@ -79,7 +79,12 @@ class ReplaySite:
     ) -> None:
         self.snapshot = (snapshot or Snapshot.load()).until(cutoff)
         self.faults = FaultPlan()
-        keys = {**DEMO_ENV, **(credentials or {})}  # what the replayed services accept
+        # what the replayed services accept
+        keys = {
+            **DEMO_ENV,
+            "FILMBUZZ_TMDB_READ_TOKEN": REPLAY_TMDB_READ_TOKEN,
+            **(credentials or {}),
+        }
         self.bluesky = bluesky.Sessions(
             keys["FILMBUZZ_BLUESKY_HANDLE"], keys["FILMBUZZ_BLUESKY_APP_PASSWORD"]
         )
@@ -98,8 +103,6 @@ class ReplaySite:
         apps: dict[str, App] = {
             "letterboxd.com": lambda r: letterboxd.app(snapshot, r),
             "wikimedia.org": lambda r: wikimedia.app(snapshot, r),
-            FEED_HOST: lambda r: feeds.app(snapshot, r),
-            ATOM_FEED_HOST: lambda r: feeds.app(snapshot, r),
             "bsky.social": lambda r: bluesky.app(snapshot, self.bluesky, r),
             "www.reddit.com": lambda r: reddit.www_app(self.reddit, r),
             "oauth.reddit.com": lambda r: reddit.oauth_app(snapshot, self.reddit, r),
@@ -107,7 +110,14 @@ class ReplaySite:
                 snapshot, self.keys["FILMBUZZ_YOUTUBE_API_KEY"], r
             ),
             "api.x.com": lambda r: x.app(snapshot, self.keys["FILMBUZZ_X_BEARER_TOKEN"], r),
+            "api.themoviedb.org": lambda r: tmdb.app(
+                snapshot,
+                (self.keys["FILMBUZZ_TMDB_API_KEY"], self.keys["FILMBUZZ_TMDB_READ_TOKEN"]),
+                r,
+            ),
         }
+        for host in FEED_HOSTS:
+            apps[host] = lambda r: feeds.app(snapshot, r)
         for instance in MASTODON_INSTANCES:
             apps[instance] = lambda r, i=instance: mastodon.app(snapshot, i, r)  # type: ignore[misc]
         for lang in WIKIPEDIA_EDITIONS:

@@ -51,10 +51,19 @@ class BlueskySpider(SessionSpider):
         )
 
     def parse_session(self, response: Response) -> Iterable[scrapy.Request]:
-        data = self.json_of(response) or {}
+        data = self.json_of(response)
+        if not isinstance(data, dict):
+            return  # json_of said so
         self.access, self.refresh = data.get("accessJwt"), data.get("refreshJwt")
         if self.access:
             yield from self.logged_in()
+            return
+        state = f" (account status: {data['status']})" if data.get("status") else ""
+        self.login_failed(
+            response,
+            f"{state} — check FILMBUZZ_BLUESKY_HANDLE and FILMBUZZ_BLUESKY_APP_PASSWORD "
+            "(an app password) and that the account is active",
+        )
 
     def authorization(self) -> tuple[str, str] | None:
         return ("Authorization", f"Bearer {self.access}") if self.access else None

@@ -47,6 +47,7 @@ class FeedsSpider(FeedSpider):
             published_at=entry.published,  # type: ignore[arg-type]
             films=films,
             author=entry.author,
+            lang=entry.lang,
             title=title,
             query=response.meta["feed"],
             extras={"feed": response.meta["feed"], "categories": entry.categories},

@@ -52,9 +52,10 @@ class LetterboxdSpider(HtmlListingSpider):
             since = self.cursor(film.slug, sort)
             yield self.request(self.url(url), film=film.slug, since=since, sort=sort, **extra)
             if self.options.stats:  # type: ignore[attr-defined]
+                # the film page only holds placeholders: its numbers come from these includes
                 pages = {
-                    f"/film/{slug}/": self.parse_film,
-                    f"/csi/film/{slug}/rating-histogram/": self.parse_histogram,
+                    f"/csi/film/{slug}/stats/": self.parse_stats,
+                    f"/csi/film/{slug}/ratings-summary/": self.parse_ratings,
                 }
                 for path, callback in pages.items():
                     url = self.url(f"{self.canonical}{path}")
@@ -117,18 +118,27 @@ class LetterboxdSpider(HtmlListingSpider):
         self.hold_cursor(meta["film"], meta["sort"])  # the review is fetched again next run
         return self.on_error(failure)
 
-    def parse_film(self, response: Response) -> Iterable[Signal]:
+    def parse_stats(self, response: Response) -> Iterable[Signal]:
         assert isinstance(response, TextResponse)
         today = datetime.now(UTC).date()
-        for metric, value in lb.film_statistics(Selector(text=response.text)).items():
+        found = lb.film_statistics(Selector(text=response.text))
+        if not found:
+            self.count("errors")
+            self.count("errors/no_statistics")
+            self.report(
+                f"stats|{response.url}",
+                "letterboxd: %s held no statistics; the include's layout may have changed",
+                response.url,
+            )
+        for metric, value in found.items():
             yield Signal(response.meta["film"], "letterboxd", metric, today, value)
 
-    def parse_histogram(self, response: Response) -> Iterable[Signal]:
+    def parse_ratings(self, response: Response) -> Iterable[Signal]:
         assert isinstance(response, TextResponse)
         today, film = datetime.now(UTC).date(), response.meta["film"]
-        fans, bars = lb.histogram(Selector(text=response.text))
-        if fans is not None:
-            yield Signal(film, "letterboxd", "fans", today, fans)
+        totals, bars = lb.histogram(Selector(text=response.text))
+        for metric, value in totals.items():
+            yield Signal(film, "letterboxd", metric, today, value)
         for key, count in bars.items():
             yield Signal(film, "letterboxd", "ratings", today, count, key)
 

@@ -1,5 +1,7 @@
 """Reddit with OAuth client credentials: search per film (configured subreddits and site-wide),
-then the comments of matching threads, expanding `more` within a budget.
+then the comments of matching threads, expanding `more` within a budget: listed ids through
+`/api/morechildren`, and "continue this thread" stubs (`more` with `count` 0 and no ids) by
+reading the thread again from their parent comment (`/comments/{link}?comment={parent}`).
 
 Recent threads stay watched: each run asks `/api/info` for their comment counts and re-reads
 the comments of those that grew, so late replies to older threads are not missed.
@@ -9,6 +11,7 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote, urlencode
@@ -43,11 +46,26 @@ def _thread_post(data: dict[str, Any], film: str, query: str) -> Post:
     )
 
 
+def comment_url(data: dict[str, Any]) -> str:
+    """The comment's page: its `permalink`, or (old comments have none) one built from the
+    thread and comment ids, which Reddit redirects to the full address."""
+    if data.get("permalink"):
+        return f"https://www.reddit.com{data['permalink']}"
+    thread = str(data.get("link_id") or "").removeprefix("t3_")
+    return f"https://www.reddit.com/comments/{thread}/_/{data.get('id')}/"
+
+
+def is_continuation(stub: dict[str, Any]) -> bool:
+    """A "continue this thread" stub: `more` with count 0, no ids, and the comment to read from."""
+    data = stub.get("data") or {}
+    return not data.get("count") and not data.get("children") and bool(data.get("parent_id"))
+
+
 def _comment_post(data: dict[str, Any], film: str) -> Post:
     return Post(
         source="reddit",
         source_id=str(data.get("name")),
-        url=f"https://www.reddit.com{data.get('permalink', '')}",
+        url=comment_url(data),
         text=str(data.get("body") or ""),
         published_at=datetime.fromtimestamp(float(data["created_utc"]), UTC),
         films=[film],
@@ -57,6 +75,24 @@ def _comment_post(data: dict[str, Any], film: str) -> Post:
         parent_id=stable_id("reddit", str(data.get("parent_id"))),
         extras={"thread": data.get("link_id"), "depth": data.get("depth")},
     )
+
+
+@dataclass
+class Expansions:
+    """What a comment tree held back: comments to continue from, and ids for morechildren."""
+
+    continued: list[str] = field(default_factory=list)
+    ids: list[str] = field(default_factory=list)
+
+    def add(self, stub: dict[str, Any]) -> None:
+        data = stub.get("data") or {}
+        if is_continuation(stub):
+            self.continued.append(str(data["parent_id"]).removeprefix("t1_"))
+        else:
+            self.ids += [c for c in data.get("children", []) if c]
+
+    def __bool__(self) -> bool:
+        return bool(self.continued or self.ids)
 
 
 def walk(children: list[dict[str, Any]]) -> Iterable[dict[str, Any]]:
@@ -85,9 +121,18 @@ class RedditSpider(SessionSpider):
         )
 
     def parse_token(self, response: Response) -> Iterable[scrapy.Request]:
-        self.token = (self.json_of(response) or {}).get("access_token")
+        data = self.json_of(response)
+        if not isinstance(data, dict):
+            return  # json_of said so
+        self.token = data.get("access_token")
         if self.token:
             yield from self.logged_in()
+            return
+        self.login_failed(
+            response,
+            " — check FILMBUZZ_REDDIT_CLIENT_ID and FILMBUZZ_REDDIT_CLIENT_SECRET "
+            "(an app approved for API access)",
+        )
 
     def authorization(self) -> tuple[str, str] | None:
         return ("Authorization", f"bearer {self.token}") if self.token else None
@@ -178,39 +223,59 @@ class RedditSpider(SessionSpider):
         link = ((data[0].get("data") or {}).get("children") or [{}])[0].get("data") or meta[
             "thread"
         ]
-        more: list[str] = []
-        for child in walk((data[1].get("data") or {}).get("children", [])):
-            if child.get("kind") == "t1":
+        # what earlier answers held back and is still to read, when this is a continued thread
+        found = Expansions(list(meta.get("continued", [])), list(meta.get("pending_ids", [])))
+        children = (data[1].get("data") or {}).get("children", [])
+        focus = meta.get("focus")  # a continued thread starts at a comment already kept
+        for child in walk(children):
+            if child.get("kind") == "t1" and (child.get("data") or {}).get("id") != focus:
                 yield _comment_post(child["data"], meta["film"])
             elif child.get("kind") == "more":
-                more += [c for c in child.get("data", {}).get("children", []) if c]
-        yield from self.more_or_done(link, more, meta["film"], 0)
+                found.add(child)
+        yield from self.more_or_done(link, found, meta["film"], meta.get("calls", 0))
 
     def more_or_done(
-        self, link: dict[str, Any], more: list[str], film: str, calls: int
+        self, link: dict[str, Any], found: Expansions, film: str, calls: int
     ) -> Iterable[Any]:
-        if more and calls < self.options.max_more:  # type: ignore[attr-defined]
-            params = {"link_id": str(link.get("name")), "children": ",".join(more[:MORE_BATCH])}
+        if found and calls >= self.options.max_more:  # type: ignore[attr-defined]
+            self.count("more_skipped", len(found.ids) + len(found.continued))
+            found = Expansions()
+        if found.continued:
+            parent, rest = found.continued[0], found.continued[1:]
+            yield self.continue_request(link, parent, film, calls + 1, Expansions(rest, found.ids))
+        elif found.ids:
+            params = {
+                "link_id": str(link.get("name")),
+                "children": ",".join(found.ids[:MORE_BATCH]),
+            }
             params |= {"api_type": "json", "sort": "new"}
-            meta = {"film": film, "link": link, "rest": more[MORE_BATCH:], "calls": calls + 1}
+            meta = {"film": film, "link": link, "rest": found.ids[MORE_BATCH:], "calls": calls + 1}
             yield self.api("/api/morechildren", params, self.parse_more, **meta)
-            return
-        if more:
-            self.count("more_skipped", len(more))
-        self.watch(film, link, int(link.get("num_comments") or 0))
+        else:
+            self.watch(film, link, int(link.get("num_comments") or 0))
+
+    def continue_request(
+        self, link: dict[str, Any], parent: str, film: str, calls: int, rest: Expansions
+    ) -> scrapy.Request:
+        """The thread again, from the comment whose replies a stub held back."""
+        params = {"comment": parent, "sort": "new", "limit": "500", "depth": "10"}
+        meta = {"film": film, "thread": link, "focus": parent, "calls": calls}
+        meta |= {"continued": rest.continued, "pending_ids": rest.ids}
+        self.count("threads_continued")
+        return self.api(f"/comments/{link.get('id')}", params, self.parse_comments, **meta)
 
     def parse_more(self, response: Response) -> Iterable[Any]:
         meta = response.meta
         things = (((self.json_of(response) or {}).get("json") or {}).get("data") or {}).get(
             "things", []
         )
-        more = list(meta["rest"])
+        found = Expansions([], list(meta["rest"]))
         for thing in things:
             if thing.get("kind") == "t1":
                 yield _comment_post(thing["data"], meta["film"])
             elif thing.get("kind") == "more":
-                more += thing.get("data", {}).get("children", [])
-        yield from self.more_or_done(meta["link"], more, meta["film"], meta["calls"])
+                found.add(thing)
+        yield from self.more_or_done(meta["link"], found, meta["film"], meta["calls"])
 
     def hint_for(self, response: Response) -> str:
         if response.status == 401 and "access_token" in response.url:

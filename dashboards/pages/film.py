@@ -12,6 +12,7 @@ from dash import dcc, html
 from dashboards import components, data, figures, figures_film, ids, urlstate
 from dashboards.filterbar import filter_bar
 from dashboards.urlstate import Filters
+from pipeline.availability import Availability, audience_share
 from pipeline.config import Config, Film
 from pipeline.errors import FilmbuzzError
 from pipeline.stores.base import Granularity
@@ -55,6 +56,12 @@ def layout(slug: str | None = None, **query: str) -> html.Div:
 
 def _film(config: Config, slug: str | None) -> Film | None:
     return next((film for film in config.films if film.slug == slug), None)
+
+
+def demand_map(film: Film, view: data.FilmView, as_of: date) -> Any:
+    """The demand map, with availability from the config and the film's `tmdb` signals."""
+    known = Availability.of(film, view.signals)
+    return figures_film.demand_map(view.demand, known, as_of, audience_share(view.audience))
 
 
 def _page(children: list[Any]) -> html.Div:
@@ -106,7 +113,7 @@ def _body(
         components.grid(
             [
                 card(ids.INTENTS_GRAPH, figures_film.intents_figure(view.intents)),
-                card(ids.DEMAND_MAP, figures_film.demand_map(view.demand, film, as_of)),
+                card(ids.DEMAND_MAP, demand_map(film, view, as_of)),
             ],
             AUTO,
         ),

@@ -16,6 +16,7 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from nlp.boundaries import bounded
 from nlp.components import CONTEXT_FILMS, DECLARED_LANG, SOURCE, TITLE_CONFIDENCE, text_of
 from nlp.components.cues import found_intents
 from nlp.components.state import JsonState
@@ -111,9 +112,10 @@ class FilmMentions(JsonState):
                         phrases.setdefault(other + phrase[len(article) :], name)
         self.surnames = surnames(self.films)
         body = trie_regex(self.surnames)
-        self.surname_pattern = re.compile(rf"(?<!\w){body}(?!\w)") if self.surnames else None
+        self.surname_pattern = re.compile(bounded(body)) if self.surnames else None
         self.by_phrase = phrases
-        self.pattern = re.compile(rf"(?<![\w#]){trie_regex(phrases)}(?!\w)") if phrases else None
+        # Japanese and Chinese titles match inside running text, which has no spaces
+        self.pattern = re.compile(bounded(trie_regex(phrases), "#")) if phrases else None
 
     def initialize(
         self,

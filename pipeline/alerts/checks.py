@@ -9,8 +9,8 @@ from typing import Any
 import pandas as pd
 
 from pipeline.alerts.detect import judge, upper_tail
+from pipeline.availability import Availability
 from pipeline.config import Config, Film
-from pipeline.exports.tables import release_status
 from pipeline.stores.base import Filter, Store
 
 WEEK = 7
@@ -98,9 +98,10 @@ def where_to_watch_alerts(store: Store, config: Config, film: Film, today: date)
         return []
     asks = frame[(frame["intent"] == "where_to_watch") & (frame["country"] != "unknown")]
     recent_from = today - timedelta(days=WEEK - 1)
+    known = Availability.of(film, store.signals(Filter(films=(film.slug,))))
     alerts = []
     for country, rows in asks.groupby("country"):
-        if release_status(film, str(country), today) == "released":
+        if known.status(str(country), today) in ("released", "on_demand"):
             continue
         recent = int(rows[rows["period"] >= recent_from]["posts"].sum())
         before = int(rows[rows["period"] < recent_from]["posts"].sum()) / 4

@@ -144,6 +144,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
     )
     for path in [*result.exports, *result.reports]:
         out.print(f"wrote {path}")
+    if result.where_to_watch:
+        out.print("where to watch today (tmdb source; data from JustWatch via TMDB):")
+        for line in result.where_to_watch:
+            out.print(f"  {line}")
     if args.no_serve:
         return 0
     from dashboards.app import serve

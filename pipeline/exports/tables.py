@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pandas as pd
 
+from pipeline import availability
 from pipeline.config import Config, Film
 from pipeline.lake import Lake
 from pipeline.stores.base import Filter, Store
@@ -19,7 +20,9 @@ POST_COLUMNS = [
 ]  # fmt: skip
 TERRITORY_COLUMNS = [
     "film", "country", "mentions", "want_to_see", "where_to_watch", "demand", "first_mention",
-    "last_mention", "release_status", "release_date", "release_kinds",
+    "last_mention", "release_status", "release_date", "release_kinds", "piracy", "status_as_of",
+    "release_source", "streaming", "rent_buy", "offers_seen", "watch_link", "film_posts",
+    "film_posts_with_country",
 ]  # fmt: skip
 ASPECT_COLUMNS = [
     "film", "aspect", "mentions", "share", "positive", "negative", "neutral", "net_sentiment",
@@ -89,48 +92,62 @@ def territories(
     store: Store, config: Config, films: Sequence[str], start: date | None = None,
     end: date | None = None, today: date | None = None,
 ) -> pd.DataFrame:  # fmt: skip
-    """Per film and stated country: mentions, demand intents and release status."""
+    """Per film and audience country: mentions, demand and release status as of the period's
+    last day (`pipeline.availability`), with TMDB's where-to-watch offers."""
     where = _filter(config, films, start, end)
     mentions = store.counts(where, ["country"])
     intents = store.totals(where, ["country", "intent"])
+    by_country = store.totals(where, ["country"])
     rows = []
-    for film in films:
-        rows += _territory_rows(config.film(film), mentions, intents, today or date.today())
+    for slug in films:
+        film = config.film(slug)
+        signals = store.signals(Filter(films=(slug,), timezone=where.timezone))
+        seen = mentions[mentions["film"] == slug]
+        last = seen["period"].max() if len(seen) else None
+        day = availability.as_of(end, last, today)
+        known, total = availability.audience_share(by_country[by_country["film"] == slug])
+        context = (availability.Availability.of(film, signals), day, known, total)
+        rows += _territory_rows(film, seen, intents[intents["film"] == slug], context)
     frame = pd.DataFrame(rows, columns=TERRITORY_COLUMNS)
     return frame.sort_values(["film", "demand", "mentions", "country"],
                              ascending=[True, False, False, True]).reset_index(drop=True)  # fmt: skip
 
 
 def _territory_rows(
-    film: Film, mentions: pd.DataFrame, intents: pd.DataFrame, today: date
+    film: Film,
+    mentions: pd.DataFrame,
+    intents: pd.DataFrame,
+    context: tuple[availability.Availability, date, int, int],
 ) -> list[dict[str, object]]:
-    seen = mentions[(mentions["film"] == film.slug) & (mentions["country"] != "unknown")]
-    asks = intents[intents["film"] == film.slug].set_index(["country", "intent"])["posts"]
-    countries = sorted(set(seen["country"]) | {r.country for r in film.releases})
+    where, day, known, total = context
+    seen = mentions[mentions["country"] != "unknown"]
+    asks = availability.demand_by_country(intents)
+    countries = sorted(set(seen["country"]) | where.countries())
     rows = []
     for country in countries:
         days = seen[seen["country"] == country]
-        want = int(asks.get((country, "want_to_see"), 0))
-        where_to = int(asks.get((country, "where_to_watch"), 0))
-        releases = sorted((r for r in film.releases if r.country == country), key=lambda r: r.date)
+        ask = asks.loc[country] if country in asks.index else None
+        first = where.first_release(country)
+        offers = where.latest_offers(country)
         rows.append({
             "film": film.slug, "country": country, "mentions": int(days["posts"].sum()),
-            "want_to_see": want, "where_to_watch": where_to, "demand": want + where_to,
+            "want_to_see": int(ask["want_to_see"]) if ask is not None else 0,
+            "where_to_watch": int(ask["where_to_watch"]) if ask is not None else 0,
+            "piracy": int(ask["piracy"]) if ask is not None else 0,
+            "demand": int(ask["demand"]) if ask is not None else 0,
             "first_mention": days["period"].min() if len(days) else None,
             "last_mention": days["period"].max() if len(days) else None,
-            "release_status": release_status(film, country, today),
-            "release_date": releases[0].date if releases else None,
-            "release_kinds": ";".join(sorted({r.kind for r in releases})),
+            "release_status": where.status(country, day), "status_as_of": day,
+            "release_date": first.day if first else None,
+            "release_kinds": ";".join(sorted({r.kind for r in where.releases if r.country == country})),
+            "release_source": first.source if first else "",
+            "streaming": availability.providers(offers, availability.HOME_OFFERS),
+            "rent_buy": availability.providers(offers, availability.PAID_OFFERS),
+            "offers_seen": offers[0].seen if offers else None,
+            "watch_link": where.watch_link(country) if offers else None,
+            "film_posts": total, "film_posts_with_country": known,
         })  # fmt: skip
     return rows
-
-
-def release_status(film: Film, country: str, today: date) -> str:
-    """`released`, `announced` (a date still to come) or `none` in that country."""
-    dates = [r.date for r in film.releases if r.country == country]
-    if any(d <= today for d in dates):
-        return "released"
-    return "announced" if dates else "none"
 
 
 def aspects(

@@ -27,7 +27,15 @@ from pipeline.errors import CrawlError
 from pipeline.stages.sources import record_runs
 
 # Rough work per source (requests and posts on a first run), to balance the child processes.
-WEIGHTS = {"letterboxd": 4, "mastodon": 3, "reddit": 2, "youtube": 2, "bluesky": 1, "x": 1}
+WEIGHTS = {
+    "letterboxd": 4,
+    "mastodon": 3,
+    "reddit": 2,
+    "youtube": 2,
+    "bluesky": 1,
+    "x": 1,
+    "tmdb": 1,
+}
 
 
 @dataclass(frozen=True)
@@ -100,6 +108,8 @@ def crawl(
 
     `env` adds variables (credentials) to the child's environment, as the demo does.
     """
+    for slug in films or []:
+        config.film(slug)  # an unknown slug stops here, with one line naming the tracked ones
     child_env = {**os.environ, **(env or {}), "FILMBUZZ_PARENT_PID": str(os.getpid())}
     chosen, skipped = choose(config, sources, child_env)
     state = config.data_dir / "state"

@@ -4,17 +4,21 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 from crawlers.replay import ReplaySite
 from crawlers.replay.accounts import DEMO_ENV, enable_all_sources
-from pipeline.config import Config, load_config
+from pipeline.availability import HOME_OFFERS, PAID_OFFERS, STATUS_NAMES, Availability, providers
+from pipeline.config import Config, Film, load_config
 from pipeline.exports import daily, write_csv
+from pipeline.exports.tables import territories
 from pipeline.lake import Lake
 from pipeline.stages.crawl import CrawlResult, crawl
 from pipeline.stages.enrich import enrich_lake
 from pipeline.stages.index import IndexResult, index
 from pipeline.stores import open_store
+from pipeline.stores.base import Filter
 
 Step = Callable[[str], None]
 
@@ -27,6 +31,21 @@ class DemoResult:
     indexed: IndexResult
     exports: list[Path] = field(default_factory=list)
     reports: list[Path] = field(default_factory=list)
+    where_to_watch: list[str] = field(default_factory=list)
+
+
+def where_to_watch_lines(film: Film, known: Availability, today: date) -> list[str]:
+    """One line per country: release status today and where the film streams or sells."""
+    lines = []
+    for country in sorted(known.countries()):
+        offers = known.latest_offers(country)
+        line = f"{film.slug:<12} {country}  {STATUS_NAMES[known.status(country, today)]}"
+        streams = providers(offers, HOME_OFFERS)
+        paid = providers(offers, PAID_OFFERS)
+        line += f" · streams on {streams}" if streams else ""
+        line += f" · rent or buy: {paid}" if paid else ""
+        lines.append(line)
+    return lines
 
 
 def prepare(example: Path, folder: Path) -> Config:
@@ -56,7 +75,15 @@ def run_demo(example: Path, folder: Path, step: Step = lambda _: None) -> DemoRe
         step("writing CSV exports and HTML reports")
         from dashboards.report import write_report
 
+        slugs = [f.slug for f in config.films]
+        places = territories(store, config, slugs)
+        result.exports.append(write_csv(places, folder / "exports" / "territories.csv"))
+
+        today = date.today()
         for film in config.films:
+            signals = store.signals(Filter(films=(film.slug,)))
+            known = Availability.of(film, signals)
+            result.where_to_watch += where_to_watch_lines(film, known, today)
             frame = daily(store, config, film.slug)
             result.exports.append(write_csv(frame, folder / "exports" / f"daily-{film.slug}.csv"))
             result.reports.append(

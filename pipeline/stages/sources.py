@@ -101,8 +101,13 @@ def source_statuses(config: Config, env: Mapping[str, str] | None = None) -> lis
     names += sorted(n for n in runs if n not in names)
     rows = []
     for name in names:
-        run = runs.get(name, {})
+        run = dict(runs.get(name, {}))
         source = getattr(config.sources, name, None)
+        absent = credentials.missing(name, env)
+        if absent and run.get("status") not in (None, "skipped"):
+            # its last run had keys this environment lacks (the demo's): the next one is skipped
+            run["status"] = "skipped"
+            run["message"] = credentials.skip_message(name, absent)
         rows.append(
             SourceStatus(
                 name=name,
