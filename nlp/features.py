@@ -121,4 +121,18 @@ def sentences(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+def clauses(text: str, contrast: re.Pattern[str] | None) -> list[tuple[int, int]]:
+    """Character spans of clauses: sentences cut again at commas, semicolons, dashes and
+    before contrast words ('but', 'mais', 'pero')."""
+    spans = []
+    for start, end in sentences(text):
+        cuts = [m.end() for m in _CLAUSE_BREAK.finditer(text, start, end)]
+        if contrast is not None:
+            cuts += [m.start() for m in contrast.finditer(text, start, end)]
+        bounds = sorted({start, *cuts, end})
+        spans += [(a, b) for a, b in zip(bounds, bounds[1:], strict=False) if text[a:b].strip()]
+    return spans
+
+
+_CLAUSE_BREAK = re.compile(r"[,;:]\s|\s[—–-]\s")
 _SENTENCE_END = re.compile(r"(?:[.!?…]+[\"'”»)]*\s+)|\n+")

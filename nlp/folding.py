@@ -25,6 +25,19 @@ def fold(text: str) -> str:
     return "".join(_fold_char(c) for c in text)
 
 
+_LIGATURES = str.maketrans(
+    {"œ": "oe", "Œ": "Oe", "æ": "ae", "Æ": "Ae", "ﬁ": "fi", "ﬂ": "fl", "\u00ad": None}
+    | dict.fromkeys(("\u200b", "\u200c", "\u200d", "\u2060", "\ufeff"))
+)
+
+
+def normalise_text(text: str) -> str:
+    """The text the NLP reads: ligatures spelt out ('chef-d'œuvre' -> "chef-d'oeuvre"),
+    soft hyphens and zero-width characters removed ('mer\u00adveil\u00adleux'). Not
+    length-preserving: offsets of mentions refer to this text, not to the stored one."""
+    return text.translate(_LIGATURES) if not text.isascii() else text
+
+
 def squash(text: str) -> str:
     """Fold and keep only letters and digits: 'Les Chambres rouges' -> 'leschambresrouges' (hashtag form)."""
     return "".join(c for c in fold(text) if c.isalnum())

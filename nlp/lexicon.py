@@ -72,6 +72,8 @@ class Lexicon:
     emoji: dict[str, float]
     # verbs that follow a title opening a sentence ('is', 'me pareció'): lower case, accents kept
     title_verbs: frozenset[str] = frozenset()
+    # phrases that make a place named next to them the audience's ('here in', 'chega ao')
+    territory: dict[str, list[str]] = field(default_factory=dict)
     polarity_pattern: re.Pattern[str] | None = field(init=False)
     contrast_pattern: re.Pattern[str] | None = field(init=False)
     any_aspect: re.Pattern[str] | None = field(init=False)
@@ -109,6 +111,7 @@ class Lexicon:
             intents={k: p for k, v in data["intents"].items() if (p := phrase_pattern(v))},
             aspects={k: p for k, v in data["aspects"].items() if (p := phrase_pattern(v))},
             emoji={k: float(v) for k, v in common.get("emoji", {}).items()},
+            territory={k: [fold(p) for p in v] for k, v in data.get("territory", {}).items()},
             title_verbs=frozenset(
                 v.strip().lower().replace("’", "'")
                 for v in data.get("title_verbs", [])

@@ -26,6 +26,7 @@ import numpy as np
 
 from nlp.errors import ModelError
 from nlp.features import Vocabulary, ngrams, normalised
+from nlp.folding import normalise_text
 from nlp.lexicon import Lexicon, load_lexicon
 from nlp.scoring import normalise, raw_score
 
@@ -110,6 +111,11 @@ class SentimentModel:
         p_pos, p_neu = _sigmoid(polarity), _sigmoid(subjectivity - self.neutral_offset)
         return Probabilities(neg=(1 - p_neu) * (1 - p_pos), neu=p_neu, pos=(1 - p_neu) * p_pos)
 
+    def log_probabilities(self, features: dict[str, float]) -> tuple[float, float, float]:
+        """log P(neg), log P(neu), log P(pos): what the calibration layer blends."""
+        p = self.probabilities(features)
+        return (_log(p.neg), _log(p.neu), _log(p.pos))
+
     def save(self, path: Path) -> None:
         names = sorted(set(self.polarity.weights) | set(self.subjectivity.weights))
         meta = {
@@ -153,6 +159,7 @@ class SentimentModel:
 
 def featurize(text: str, lex: Lexicon, genres: frozenset[str] = frozenset()) -> dict[str, float]:
     """Normalised n-grams (genre-praise words left out) plus the two lexicon features."""
+    text = normalise_text(text)
     found = normalised(ngrams(text, vocabulary(lex.lang), praise_tokens(lex.lang)))
     found.update(lexicon_features(lex, text, genres))
     return found
@@ -193,6 +200,10 @@ def praise_tokens(lang: str) -> frozenset[str]:
     lex = load_lexicon(lang)
     words = set().union(*lex.genre_praise.values())
     return frozenset(w for w in words if " " not in w)
+
+
+def _log(p: float) -> float:
+    return math.log(max(p, 1e-9))
 
 
 def _sigmoid(z: float) -> float:

@@ -21,13 +21,21 @@ from spacy.tokens import Doc
 import nlp.components.cues
 import nlp.components.language
 import nlp.components.mentions
-import nlp.components.sentiment  # noqa: F401 — registers the factories
-from nlp.components import CONTEXT_FILMS, DECLARED_LANG, RATING, SOURCE, TEXT
+import nlp.components.sentiment
+import nlp.components.territory  # noqa: F401 — registers the factories
+from nlp.components import AUTHOR_LOCATION, CONTEXT_FILMS, DECLARED_LANG, RATING, SOURCE, TEXT
 from nlp.components.language import detect
+from nlp.folding import normalise_text
 from pipeline.config import Film
 
 TOKENIZER_LANGUAGES = frozenset({"en", "fr", "pt", "es", "de", "it", "nl"})
-COMPONENTS = ("buzz_language", "buzz_film_mentions", "buzz_sentiment", "buzz_cues")
+COMPONENTS = (
+    "buzz_language",
+    "buzz_film_mentions",
+    "buzz_sentiment",
+    "buzz_cues",
+    "buzz_territory",
+)
 
 
 @dataclass(slots=True)
@@ -40,6 +48,7 @@ class PostInput:
     films: list[str] = field(default_factory=list)
     rating: float | None = None
     title: str | None = None
+    author_location: str | None = None  # as the source gives it ('São Paulo, Brasil')
 
     @property
     def full_text(self) -> str:
@@ -60,11 +69,17 @@ class Analysis:
     aspects: list[dict[str, Any]]
     intents: list[str]
     country: str | None
+    places: list[str]
 
 
 def film_catalogue(films: Iterable[Film]) -> list[dict[str, Any]]:
     return [
-        f.model_dump(include={"slug", "title", "titles", "aliases", "people", "genres"})
+        {
+            **f.model_dump(include={"slug", "title", "titles", "aliases", "genres"}),
+            "people": list(dict.fromkeys([*f.people, *f.cast])),
+            "cast": list(f.cast),
+            "event_places": [e.place for e in f.events if e.place],
+        }
         for f in films
     ]
 
@@ -78,6 +93,9 @@ def build_pipeline(lang: str, films: Iterable[Film]) -> Language:
     mentions: Any = pipeline.get_pipe("buzz_film_mentions")
     sentiment: Any = pipeline.get_pipe("buzz_sentiment")
     mentions.initialize(films=catalogue)
+    for name in ("buzz_cues", "buzz_territory"):
+        component: Any = pipeline.get_pipe(name)
+        component.initialize(films=catalogue)
     sentiment.initialize(genres={f["slug"]: f["genres"] for f in catalogue}, nlp=pipeline)
     return pipeline
 
@@ -139,7 +157,8 @@ class Analyzer:
 
     @staticmethod
     def _doc(pipeline: Language, post: PostInput, lang: str) -> Doc:
-        doc = pipeline.make_doc(post.full_text)
+        text = normalise_text(post.full_text)
+        doc = pipeline.make_doc(text)
         doc._.buzz_lang = lang
         doc.user_data.update(
             {
@@ -147,7 +166,8 @@ class Analyzer:
                 CONTEXT_FILMS: list(post.films),
                 SOURCE: post.source,
                 RATING: post.rating,
-                TEXT: post.full_text,
+                TEXT: text,
+                AUTHOR_LOCATION: post.author_location,
             }
         )
         return doc
@@ -178,4 +198,5 @@ def to_analysis(doc: Doc) -> Analysis:
         aspects=ext.buzz_aspects,
         intents=ext.buzz_intents,
         country=ext.buzz_country,
+        places=ext.buzz_places or [],
     )

@@ -67,6 +67,7 @@ class FilmEvent(Strict):
     kind: Literal["festival", "trailer", "release", "award", "other"]
     label: str
     country: CountryCode | None = None
+    place: str | None = None  # the city or festival ('Karlovy Vary'): never an audience
 
 
 class FilmRelease(Strict):
@@ -82,6 +83,7 @@ class Film(Strict):
     titles: list[str] = []
     aliases: list[str] = []
     people: list[str] = []
+    cast: list[str] = []  # the performers among `people`: praise of them is about the acting
     genres: list[str] = []
     ids: FilmIds = FilmIds()
     events: list[FilmEvent] = []

@@ -126,6 +126,7 @@ ENRICHMENT_FIELDS = [
     pa.field("intents", pa.list_(pa.string())),
     pa.field("country", pa.string()),
     pa.field("enriched_at", _TS, nullable=False),
+    pa.field("places", pa.list_(pa.string())),
 ]
 
 POST_SCHEMA = pa.schema([*RAW_POST_SCHEMA, *ENRICHMENT_FIELDS])

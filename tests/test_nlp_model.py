@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from nlp.components.sentiment import rating_in_text
+from nlp.ratings import rating_in_text
 from nlp.features import Vocabulary, ngrams, normalised, sentences, tokens
 from nlp.lexicon import load_lexicon
 from nlp.model import LEX_FEATURES, SentimentModel, featurize, load_model
@@ -120,6 +120,14 @@ def test_model_round_trips_through_its_file(tmp_path: Path) -> None:
         ("12/10 no notes", None),
         ("see you at 9/11 memorial", None),
         ("no rating here", None),
+        ("je lui mets 4 étoiles", 4.0),
+        ("7 sur 10, pas mal", 3.5),
+        ("cuatro estrellas sin dudas", 4.0),
+        ("nota: sete de dez", 3.5),
+        ("four out of five", 4.0),
+        ("dos de cinco", 2.0),
+        ("de 5 a 7 en semaine", None),
+        ("3 stars", 3.0),
     ],
 )
 def test_sentiment_reads_a_rating_written_in_the_text(text: str, rating: float | None) -> None:

@@ -55,7 +55,9 @@ def app(snapshot: Snapshot, token: str, request: Request) -> Reply:
     meta["result_count"] = len(page)
     if start + size < len(posts):
         meta["next_token"] = str(start + size)
-    users = {p.author: _user(p) for p in page}
+    fields = set((request.arg("user.fields") or "").split(","))
+    profiles = snapshot.catalog.get("x_profiles", {})
+    users = {p.author: _user(p, fields, profiles.get(p.author, {})) for p in page}
     body = {
         "data": [_tweet(p) for p in page],
         "includes": {"users": list(users.values())},
@@ -82,9 +84,13 @@ def _tweet(post: SnapshotPost) -> dict[str, Any]:
     }
 
 
-def _user(post: SnapshotPost) -> dict[str, Any]:
-    return {
+def _user(post: SnapshotPost, fields: set[str], profile: dict[str, Any]) -> dict[str, Any]:
+    """A user object: X sends an optional field only when it was asked for and is set."""
+    user = {
         "id": ids.numeric(post.author),
         "username": post.author,
         "name": post.author.replace("_", " ").title(),
     }
+    if "location" in fields and profile.get("location"):
+        user["location"] = profile["location"]
+    return user

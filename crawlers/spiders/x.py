@@ -20,7 +20,7 @@ API = "https://api.x.com/2/tweets/search/recent"
 FIELDS = {
     "tweet.fields": "created_at,lang,public_metrics,author_id,conversation_id",
     "expansions": "author_id",
-    "user.fields": "username,name,public_metrics",
+    "user.fields": "username,name,public_metrics,location",
 }
 RECENT = timedelta(days=7) - timedelta(minutes=5)  # recent search reaches back 7 days only
 
@@ -85,6 +85,7 @@ class XSpider(JsonApiSpider):
             extras={
                 "conversation_id": tweet.get("conversation_id"),
                 "quotes": metrics.get("quote_count"),
+                "author_location": user.get("location"),
             },
         )
 

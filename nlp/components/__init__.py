@@ -12,6 +12,7 @@ EXTENSIONS = {
     "buzz_aspects": None,
     "buzz_intents": None,
     "buzz_country": None,
+    "buzz_places": None,
 }
 for _name, _default in EXTENSIONS.items():
     Doc.set_extension(_name, default=_default, force=True)
@@ -54,3 +55,4 @@ DECLARED_LANG = "buzz_declared_lang"
 CONTEXT_FILMS = "buzz_context_films"
 SOURCE = "buzz_source"
 RATING = "buzz_rating"
+AUTHOR_LOCATION = "buzz_author_location"  # where the source says the author is, free text

@@ -1,40 +1,26 @@
-"""`buzz_cues`: intents (want to see, where to watch, piracy…), aspects with their sentiment, and place."""
+"""`buzz_cues`: intents (want to see, where to watch, piracy…) and aspects with their sentiment."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from functools import cache
 from typing import Any
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from nlp.components import RATING, opinion_text, text_of
-from nlp.features import sentences
+from nlp.components.state import JsonState
+from nlp.features import clauses, sentences
 from nlp.folding import fold
-from nlp.lexicon import LEXICON_DIR, Lexicon, load_lexicon, phrase_pattern, read_json
+from nlp.lexicon import Lexicon, load_lexicon
+from nlp.ratings import rating_in_text
 from nlp.scoring import label, normalise, raw_score
 
 INTENTS = ("want_to_see", "where_to_watch", "piracy", "watched", "recommend")
 _FOUND = "buzz_found_intents"
 _TRAILER = re.compile(r"\W+(?:\w+\W+){0,2}?(?:trailer|teaser|bande-annonce|bande annonce|avance)")
 ASPECTS = ("acting", "story", "direction", "visuals", "sound", "pacing", "ending", "tone")
-
-
-@cache
-def gazetteer() -> tuple[re.Pattern[str] | None, dict[str, str]]:
-    """Place names in every language we read -> ISO 3166 country code."""
-    data = read_json(LEXICON_DIR / "places.json")
-    names = {fold(n): code for code, ns in data["countries"].items() for n in ns}
-    names |= {fold(city): code for city, code in data["cities"].items()}
-    return phrase_pattern(names), names
-
-
-def country_of(text: str) -> str | None:
-    pattern, names = gazetteer()
-    match = pattern.search(fold(text)) if pattern else None
-    return names[match.group()] if match else None
 
 
 def intents_of(lex: Lexicon, folded: str, rated: bool = False) -> list[str]:
@@ -61,8 +47,6 @@ def found_intents(doc: Doc, lang: str) -> list[str]:
     """The doc's intents, found once and kept in `doc.user_data` for the next component."""
     if _FOUND not in doc.user_data:
         # a rating the author wrote ('10/10', '★★★★') is a log entry too
-        from nlp.components.sentiment import rating_in_text  # sentiment imports this module
-
         rated = doc.user_data.get(RATING) is not None or rating_in_text(text_of(doc)) is not None
         doc.user_data[_FOUND] = intents_of(load_lexicon(lang), fold(text_of(doc)), rated)
     return list(doc.user_data[_FOUND])
@@ -75,47 +59,86 @@ def _negated_intent(lex: Lexicon, folded: str, start: int) -> bool:
     return any(w in lex.negators or w.endswith("n't") for w in words)
 
 
-class Cues:
-    """Sets `doc._.buzz_intents` (names), `doc._.buzz_aspects` ([{aspect, label, score}]) and `doc._.buzz_country`.
+class Cues(JsonState):
+    """Sets `doc._.buzz_intents` (names) and `doc._.buzz_aspects` ([{aspect, label, score}]).
 
-    An aspect takes the sentiment of the sentence it is named in; the genres used are the
-    ones the sentiment component knows, so genre praise counts for aspects too.
+    An aspect takes the sentiment of its own clause ("the acting is superb but the ending
+    drags": acting pos, ending neg); a clause without opinion words takes its sentence's. A
+    performer of the film's cast named in a clause makes it about the acting. The genres used
+    are the ones the sentiment component knows, so genre praise counts for aspects too. The
+    component's state is the cast of each film.
     """
 
     def __init__(self, nlp: Language) -> None:
         self.nlp = nlp
+        self.cast: dict[str, list[str]] = {}
 
     def initialize(
-        self, get_examples: Callable[[], Any] | None = None, *, nlp: Language | None = None
+        self,
+        get_examples: Callable[[], Any] | None = None,
+        *,
+        nlp: Language | None = None,
+        films: list[dict[str, Any]] | None = None,
     ) -> None:
-        return None
+        if films is not None:
+            self.cast = {f["slug"]: list(f.get("cast", [])) for f in films}
 
     def __call__(self, doc: Doc) -> Doc:
         ext = doc._
         lang = ext.buzz_lang or doc.lang_
-        lex = load_lexicon(lang)
-        folded = fold(text_of(doc))
         ext.buzz_intents = found_intents(doc, lang)
         aspects: dict[str, tuple[str, float]] = {}
-        if lex.any_aspect is not None and lex.any_aspect.search(folded):
-            for start, end in sentences(folded):
-                found = [
-                    a for a in ASPECTS if (p := lex.aspects.get(a)) and p.search(folded, start, end)
-                ]
-                if found:
-                    sentiment = self._sentiment(doc, start, end, lang)
-                    for aspect in found:
-                        aspects.setdefault(aspect, sentiment)
+        for (start, end), names in self.aspect_clauses(doc, lang).items():
+            sentiment = self._sentiment(doc, start, end, lang)
+            for aspect in names:
+                aspects.setdefault(aspect, sentiment)
         ext.buzz_aspects = [
             {"aspect": a, "label": name, "score": round(s, 4)} for a, (name, s) in aspects.items()
         ]
-        ext.buzz_country = country_of(text_of(doc))
         return doc
 
+    def aspect_clauses(self, doc: Doc, lang: str) -> dict[tuple[int, int], list[str]]:
+        """The clauses that name an aspect (or a performer), with the aspects they name."""
+        lex = load_lexicon(lang)
+        folded = fold(text_of(doc))
+        performers = self._performers(doc)
+        if not performers and (lex.any_aspect is None or not lex.any_aspect.search(folded)):
+            return {}
+        found: dict[tuple[int, int], list[str]] = {}
+        for start, end in clauses(folded, lex.contrast_pattern):
+            names = [
+                a for a in ASPECTS if (p := lex.aspects.get(a)) and p.search(folded, start, end)
+            ]
+            if "acting" not in names and any(start <= s < end for s in performers):
+                names.append("acting")
+            if names:
+                found[(start, end)] = names
+        return found
+
+    def _performers(self, doc: Doc) -> list[int]:
+        """Where the film's performers are named (start offsets)."""
+        cast = {fold(name) for names in self.cast.values() for name in names}
+        return [
+            m["start"]
+            for m in doc._.buzz_mentions or ()
+            if m["kind"] == "person" and fold(m["text"]) in cast
+        ]
+
+    def state(self) -> Any:
+        return {"cast": self.cast}
+
+    def load_state(self, state: Any) -> None:
+        self.cast = state["cast"]
+
     def _sentiment(self, doc: Doc, start: int, end: int, lang: str) -> tuple[str, float]:
-        """The sentence's sentiment by the pipeline's sentiment component, else the lexicon;
-        a one-sentence post's is the post's."""
+        """The clause's sentiment by the pipeline's sentiment component, else the lexicon; a
+        clause without opinion words takes its sentence's, a one-sentence post the post's."""
         text = opinion_text(doc)[start:end]
+        if not raw_score(load_lexicon(lang), text):
+            start, end = next(
+                ((s, e) for s, e in sentences(text_of(doc)) if s <= start < e), (start, end)
+            )
+            text = opinion_text(doc)[start:end]
         post = doc._.buzz_sentiment
         if post is not None and text.strip() == opinion_text(doc).strip():
             return str(post["label"]), float(post["score"])
@@ -129,7 +152,7 @@ class Cues:
 
 @Language.factory(
     "buzz_cues",
-    assigns=["doc._.buzz_intents", "doc._.buzz_aspects", "doc._.buzz_country"],
+    assigns=["doc._.buzz_intents", "doc._.buzz_aspects"],
     default_config={},
 )
 def make_cues(nlp: Language, name: str) -> Cues:

@@ -1,28 +1,35 @@
-"""`buzz_sentiment`: film-aware post sentiment from the trained model of the post's language.
+"""`buzz_sentiment`: film-aware post sentiment, read by two readers and calibrated.
 
-The model (see `nlp.model`) reads n-grams with negation and contrast marks plus the lexicon's
-score; genre matters: with a horror or thriller among the film's genres, "disturbing" is
-praise. A star rating — from the source, or written in the text ("★★★★", "4/5", "8/10") —
-is blended in, as it is the author's own label.
+1. The linear model of the post's language (see `nlp.model`) reads n-grams with negation and
+   contrast marks plus the lexicon's score; genre matters: with a horror or thriller among the
+   film's genres, "disturbing" is praise.
+2. Where the linear model is unsure (its top probability under the calibrated `route`), the
+   contextual reader (`nlp.contextual`, a fine-tuned MiniLM) reads the post too, in batches.
+3. The calibration layer (`nlp.calibration`) blends them and adds what the kind of text
+   (review, social post, news) and the post's intents say.
+A star rating — from the source, or written in the text ("★★★★", "4/5", "8 sur 10") — is
+blended in last, as it is the author's own label.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable
-from functools import cache
+import math
+from collections.abc import Callable, Iterable, Iterator
+from itertools import islice
 from typing import Any
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from nlp.calibration import Signals, load_calibrator
-from nlp.components import CONTEXT_FILMS, RATING, opinion_text, text_of
+from nlp.calibration import Calibrator, Signals, kind_of_source, load_calibrator
+from nlp.components import CONTEXT_FILMS, RATING, SOURCE, opinion_text, text_of
 from nlp.components.cues import found_intents
 from nlp.components.state import JsonState
+from nlp.contextual import ContextualReader, load_reader
 from nlp.errors import ModelError
-from nlp.lexicon import LEXICON_DIR, load_lexicon, read_json
-from nlp.model import LEX_FEATURES, SentimentModel, featurize, load_model
+from nlp.lexicon import load_lexicon
+from nlp.model import SentimentModel, featurize, load_model
+from nlp.ratings import rating_in_text
 from nlp.scoring import label
 
 RATING_WEIGHT = 0.6
@@ -32,39 +39,6 @@ FALLBACK_MODEL = "xx"
 def rating_score(rating: float) -> float:
     """0-5 stars to [-1, 1], with 2.75 stars as neutral."""
     return max(-1.0, min(1.0, (rating - 2.75) / 2.0))
-
-
-@cache
-def _rating_patterns() -> tuple[
-    re.Pattern[str], dict[str, float], list[tuple[re.Pattern[str], float]]
-]:
-    common = read_json(LEXICON_DIR / "common.json")
-    stars: dict[str, float] = {
-        k: float(v) for k, v in common["stars"].items() if "★" in k or "⭐" in k
-    }
-    body = "|".join(re.escape(s) for s in sorted(stars, key=len, reverse=True))
-    scales = [
-        (re.compile(rf"(?<![\d.,]){p}(?![\d])"), 5.0 if "/\\s*5" in p else 10.0)
-        for p in common["rating_patterns"]
-    ]
-    return re.compile(rf"(?:{body})½?"), stars, scales
-
-
-def rating_in_text(text: str) -> float | None:
-    """A 0-5 rating the author wrote: star glyphs, 'x/5' or 'x/10'; None when there is none."""
-    if "/" not in text and "★" not in text and "⭐" not in text:
-        return None
-    stars_pattern, stars, scales = _rating_patterns()
-    if match := stars_pattern.search(text):
-        glyphs = match.group()
-        half = 0.5 if glyphs.endswith("½") and glyphs not in stars else 0.0
-        return stars.get(glyphs, stars.get(glyphs.rstrip("½"), 0.0)) + half
-    for pattern, scale in scales:
-        if match := pattern.search(text):
-            value = float(match.group(1).replace(",", "."))
-            if value <= scale:
-                return value * 5.0 / scale
-    return None
 
 
 class FilmSentiment(JsonState):
@@ -88,47 +62,62 @@ class FilmSentiment(JsonState):
             self.genres = genres
         if nlp is not None:  # read the weights now rather than on the first post
             self.model(str(nlp.lang))
+            load_calibrator()
+            load_reader()
 
     def genres_of(self, doc: Doc) -> frozenset[str]:
         films = doc._.buzz_about or doc.user_data.get(CONTEXT_FILMS, ())
         return frozenset(g.lower() for f in films for g in self.genres.get(f, ()))
 
     @staticmethod
-    def model(lang: str) -> SentimentModel | None:
-        return load_model(lang) or load_model(FALLBACK_MODEL)
-
-    def signals(
-        self, text: str, lang: str, genres: frozenset[str], intents: frozenset[str] = frozenset()
-    ) -> tuple[SentimentModel, dict[str, float], Signals]:
-        lex = load_lexicon(lang)
-        model = self.model(lang)
-        if model is None:
+    def model(lang: str) -> SentimentModel:
+        found = load_model(lang) or load_model(FALLBACK_MODEL)
+        if found is None:
             raise ModelError(
                 f"no sentiment model for {lang!r} nor {FALLBACK_MODEL!r} in nlp/models"
             )
-        features = featurize(text, lex, genres)
-        polarity, subjectivity = model.logits(features)
-        subjectivity -= model.neutral_offset
-        lex_pos, lex_neg = (features[name] for name in LEX_FEATURES)
-        found = Signals(polarity, subjectivity, lex_pos, lex_neg, text, intents)
-        return model, features, found
+        return found
+
+    def linear(self, text: str, lang: str, genres: frozenset[str]) -> tuple[float, float, float]:
+        return self.model(lang).log_probabilities(featurize(text, load_lexicon(lang), genres))
 
     def score_text(
         self, text: str, lang: str, genres: frozenset[str], intents: frozenset[str] = frozenset()
     ) -> tuple[str, float]:
-        """Label and score of any stretch of text (a post, a sentence) in `lang`."""
-        model, features, signals = self.signals(text, lang, genres, intents)
-        calibrator = load_calibrator()
-        if calibrator is None:
-            found = model.probabilities(features)
-            return found.label, found.score
-        p = calibrator.probabilities(signals)
-        return max(p, key=p.__getitem__), p["pos"] - p["neg"]
+        """Label and score of any stretch of text (a clause, a sentence) by the linear model."""
+        signals = Signals(self.linear(text, lang, genres), None, "social", intents)
+        return _decide(load_calibrator(), signals)
 
     def __call__(self, doc: Doc) -> Doc:
+        return next(self.pipe([doc]))
+
+    def pipe(self, docs: Iterable[Doc], batch_size: int = 256) -> Iterator[Doc]:
+        """Linear model for every doc, the contextual reader once per batch for the unsure."""
+        calibrator, reader = load_calibrator(), load_reader()
+        iterator = iter(docs)
+        while batch := list(islice(iterator, batch_size)):
+            signals = [self._signals(doc) for doc in batch]
+            asked = _unsure(batch, signals, calibrator, reader)
+            if reader is not None and asked:
+                texts = [text_of(batch[i]) for i in asked]
+                for i, found in zip(asked, reader.log_probabilities(texts), strict=True):
+                    s = signals[i]
+                    signals[i] = Signals(s.linear, found, s.kind, s.intents)
+            for doc, s in zip(batch, signals, strict=True):
+                self._finish(doc, _decide(calibrator, s))
+                yield doc
+
+    def _signals(self, doc: Doc) -> Signals:
         lang = doc._.buzz_lang or doc.lang_
-        intents = frozenset(found_intents(doc, lang))
-        name, score = self.score_text(opinion_text(doc), lang, self.genres_of(doc), intents)
+        intents = set(found_intents(doc, lang))
+        if "?" in text_of(doc):
+            intents.add("question")
+        linear = self.linear(opinion_text(doc), lang, self.genres_of(doc))
+        return Signals(linear, None, kind_of_source(doc.user_data.get(SOURCE)), frozenset(intents))
+
+    @staticmethod
+    def _finish(doc: Doc, found: tuple[str, float]) -> None:
+        name, score = found
         rating = doc.user_data.get(RATING)
         if rating is None:
             rating = rating_in_text(text_of(doc))
@@ -136,13 +125,38 @@ class FilmSentiment(JsonState):
             score = RATING_WEIGHT * rating_score(float(rating)) + (1 - RATING_WEIGHT) * score
             name = label(score)
         doc._.buzz_sentiment = {"label": name, "score": round(score, 4)}
-        return doc
 
     def state(self) -> Any:
         return {"genres": self.genres}
 
     def load_state(self, state: Any) -> None:
         self.genres = state["genres"]
+
+
+def _unsure(
+    docs: list[Doc],
+    signals: list[Signals],
+    calibrator: Calibrator | None,
+    reader: ContextualReader | None,
+) -> list[int]:
+    """The docs the contextual reader should read: its languages, linear model unsure."""
+    if reader is None or calibrator is None or not calibrator.weight:
+        return []
+    limit = math.log(calibrator.route) if calibrator.route > 0 else -math.inf
+    return [
+        i
+        for i, (doc, s) in enumerate(zip(docs, signals, strict=True))
+        if (doc._.buzz_lang or doc.lang_) in reader.languages and max(s.linear) < limit
+    ]
+
+
+def _decide(calibrator: Calibrator | None, signals: Signals) -> tuple[str, float]:
+    """Label and score (P(pos) - P(neg)) of one post's signals."""
+    if calibrator is None:
+        p = dict(zip(("neg", "neu", "pos"), map(math.exp, signals.linear), strict=True))
+    else:
+        p = calibrator.probabilities(signals)
+    return max(p, key=p.__getitem__), p["pos"] - p["neg"]
 
 
 @Language.factory("buzz_sentiment", assigns=["doc._.buzz_sentiment"], default_config={})

@@ -1,8 +1,11 @@
-"""Labelled film posts (our dev set, the replay snapshot) run through the analyzer and scored.
+"""Labelled film posts (our dev set, the held-out set, the replay snapshot) run through the
+analyzer and scored.
 
-A dev-set line: `{"id", "lang", "text", "films": [slugs], "sentiment": "pos|neg|neu",
-"intents": [...], "country"?: "BR", "source"?: "letterboxd", "context"?: [slugs the crawl was
-looking for], "rating"?: 0-5}`. `films` are the tracked films the post is about (mentions).
+A line: `{"id", "lang", "text", "films": [slugs], "sentiment"?: "pos|neg|neu", "intents": [...],
+"country"?: "BR" (the audience's country), "source"?: "letterboxd", "context"?: [slugs the
+crawl was looking for], "rating"?: 0-5}`. `films` are the tracked films the post is about.
+The held-out set (`nlp/eval/heldout/`) was written blind, without the lexicons in view, and
+has no sentiment labels.
 """
 
 from __future__ import annotations
@@ -15,14 +18,15 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
-from nlp.components.cues import INTENTS, country_of
+from nlp.components.cues import INTENTS
 from nlp.components.mentions import FILM_PAGE_SOURCES
 from nlp.errors import DataError
 from nlp.pipeline import Analysis, Analyzer, PostInput
-from nlp.training.metrics import PRF, accuracy, macro_f1, micro_prf, set_prf
+from nlp.training.metrics import PRF, accuracy, macro_f1, micro_prf, prf, set_prf
 from pipeline.config import Film
 
 DEV_DIR = Path(str(files("nlp.eval") / "dev"))
+HELDOUT_DIR = Path(str(files("nlp.eval") / "heldout"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,7 +34,7 @@ class Labelled:
     post: PostInput
     lang: str
     films: frozenset[str]
-    sentiment: str
+    sentiment: str | None
     intents: frozenset[str]
     country: str | None = None
 
@@ -43,7 +47,7 @@ class Scores:
     sentiment: dict[str, tuple[float, float, int]] = field(default_factory=dict)
     intents: dict[str, PRF] = field(default_factory=dict)
     mentions: PRF = field(default_factory=lambda: PRF(0.0, 0.0, 0.0, 0))
-    country_accuracy: float | None = None
+    territory: PRF | None = None  # audience country: right country among posts given one
 
 
 def dev_films(folder: Path = DEV_DIR) -> list[Film]:
@@ -52,6 +56,7 @@ def dev_films(folder: Path = DEV_DIR) -> list[Film]:
 
 
 def read_dev(folder: Path = DEV_DIR) -> list[Labelled]:
+    """Every labelled post in the folder's `*.jsonl` files."""
     found = []
     for path in sorted(folder.glob("*.jsonl")):
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
@@ -74,7 +79,7 @@ def _dev_line(path: Path, number: int, line: str) -> Labelled:
             post,
             row["lang"],
             frozenset(row["films"]),
-            row["sentiment"],
+            row.get("sentiment"),
             frozenset(row["intents"]),
             row.get("country"),
         )
@@ -94,11 +99,8 @@ def read_snapshot(path: Path) -> list[Labelled]:
         context = [film] if film and row["source"] in FILM_PAGE_SOURCES else []
         post = PostInput(row["text"], row["lang"], row["source"], context, row.get("rating"))
         gold = frozenset([film]) if film else frozenset()
-        place = country_of(labels["place"]) if labels.get("place") else None
         found.append(
-            Labelled(
-                post, row["lang"], gold, labels["sentiment"], frozenset(labels["intents"]), place
-            )
+            Labelled(post, row["lang"], gold, labels["sentiment"], frozenset(labels["intents"]))
         )
     return found
 
@@ -106,16 +108,25 @@ def read_snapshot(path: Path) -> list[Labelled]:
 def score(items: Sequence[Labelled], analyses: Sequence[Analysis]) -> Scores:
     result = Scores(posts=len(items))
     for lang in [*sorted({i.lang for i in items}), "all"]:
-        pairs = [(i, a) for i, a in zip(items, analyses, strict=True) if lang in (i.lang, "all")]
-        gold = [i.sentiment for i, _ in pairs]
-        predicted = [a.sentiment_label for _, a in pairs]
-        result.sentiment[lang] = (accuracy(gold, predicted), macro_f1(gold, predicted), len(pairs))
+        pairs = [
+            (i.sentiment, a.sentiment_label)
+            for i, a in zip(items, analyses, strict=True)
+            if lang in (i.lang, "all") and i.sentiment is not None
+        ]
+        if pairs:
+            gold, predicted = [g for g, _ in pairs], [p for _, p in pairs]
+            result.sentiment[lang] = (accuracy(gold, predicted), macro_f1(gold, predicted), len(pairs))
     gold_intents = [set(i.intents) for i in items]
     found_intents = [set(a.intents) for a in analyses]
     result.intents = {n: set_prf(gold_intents, found_intents, n) for n in INTENTS}
     result.mentions = micro_prf([set(i.films) for i in items], [set(a.about) for a in analyses])
-    placed = [(i.country, a.country) for i, a in zip(items, analyses, strict=True)]
-    result.country_accuracy = accuracy([g or "-" for g, _ in placed], [p or "-" for _, p in placed])
+    if any(i.country for i in items):
+        placed = [(i.country, a.country) for i, a in zip(items, analyses, strict=True)]
+        result.territory = prf(
+            sum(1 for g, p in placed if p and p == g),
+            sum(1 for _, p in placed if p),
+            sum(1 for g, _ in placed if g),
+        )
     return result
 
 
@@ -129,7 +140,8 @@ def errors(items: Sequence[Labelled], analyses: Sequence[Analysis]) -> list[dict
     found = []
     for item, analysis in zip(items, analyses, strict=True):
         wrong = {
-            "sentiment": (item.sentiment, analysis.sentiment_label),
+            "sentiment": (item.sentiment or analysis.sentiment_label, analysis.sentiment_label),
+            "country": (item.country, analysis.country),
             "films": (sorted(item.films), analysis.about),
             "intents": (sorted(item.intents), sorted(analysis.intents)),
         }

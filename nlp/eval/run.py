@@ -1,4 +1,8 @@
-"""`filmbuzz eval`: every labelled set we have, scored by the shipped pipeline, as printable lines."""
+"""`filmbuzz eval`: every labelled set we have, scored by the shipped pipeline, as printable lines.
+
+Order: text written by real people first (the corpora's reported splits), then our own posts:
+the dev set, the held-out set written blind, and optionally the replay snapshot.
+"""
 
 from __future__ import annotations
 
@@ -6,11 +10,10 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
-from nlp.eval.corpora import evaluate_corpora
-from nlp.eval.labelled import DEV_DIR, dev_films, errors, evaluate, read_dev, read_snapshot
+from nlp.eval.corpora import REPORTED, evaluate_corpora
+from nlp.eval.labelled import DEV_DIR, HELDOUT_DIR, dev_films, errors, evaluate, read_dev, read_snapshot
 from nlp.eval.report import corpora_table, labelled_table
 from nlp.training.calibrate import EXAMPLE_CONFIG, SNAPSHOT
-from nlp.training.data import TEST_SETS
 
 Step = Callable[[str], None]
 
@@ -22,27 +25,31 @@ def run_eval(
     errors_to: Path | None = None,
     step: Step = lambda _: None,
 ) -> list[str]:
-    """Score the dev set, optionally the replay snapshot, and the corpora's test splits."""
+    """Score the corpora's reported splits, the dev set, the held-out set and the snapshot."""
+    lines: list[str] = []
+    if data_dir is not None:
+        step(f"reported splits of {', '.join(REPORTED)}")
+        lines += [*corpora_table(evaluate_corpora(data_dir)), ""]
     films = dev_films(dev_dir)
     step("dev set")
     dev = read_dev(dev_dir)
     scores, analyses = evaluate(dev, films)
-    lines = labelled_table(f"Dev set {dev_dir.name}/ (our own posts, en/fr/pt/es)", scores)
+    lines += labelled_table(f"Dev set {dev_dir.name}/ (our own posts, en/fr/pt/es)", scores)
     wrong = errors(dev, analyses)
+    step("held-out set")
+    heldout = read_dev(HELDOUT_DIR)
+    held_scores, _ = evaluate(heldout, films)
+    lines += ["", *labelled_table("Held-out set (our own posts, written blind)", held_scores)]
     if snapshot:
         step("replay snapshot")
         from pipeline.config import load_config
 
         posts = read_snapshot(SNAPSHOT)
-        example = load_config(EXAMPLE_CONFIG)
-        snap_scores, snap_analyses = evaluate(posts, example.films)
-        lines += ["", *labelled_table("Replay snapshot (used for tuning)", snap_scores)]
+        snap_scores, snap_analyses = evaluate(posts, load_config(EXAMPLE_CONFIG).films)
+        lines += ["", *labelled_table("Replay snapshot (used for calibration)", snap_scores)]
         wrong += errors(posts, snap_analyses)
     if errors_to is not None:
         errors_to.write_text(
             "".join(json.dumps(e, ensure_ascii=False) + "\n" for e in wrong), encoding="utf-8"
         )
-    if data_dir is not None:
-        step(f"test splits of {', '.join(TEST_SETS)}")
-        lines += ["", *corpora_table(evaluate_corpora(data_dir))]
     return lines

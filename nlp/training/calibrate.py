@@ -1,61 +1,106 @@
-"""Fit the calibration layer (`nlp.calibration`) on labelled posts the models never trained on.
+"""Fit the calibration layer (`nlp.calibration`) on labelled texts no model trained on.
 
-Those are the replay snapshot's labelled posts and the val split of our own film posts
-(`nlp/training/film_posts/`). Each post is scored by the freshly trained model of its language,
-with the genres of its film (what the mentions component finds at run time) and the intents the
-lexicon finds; the calibrator learns how those signals map to the post's labelled sentiment.
+Groups, each counting once in the objective: real text first — Letterboxd, Allociné and
+muchocine reviews (the `calib` part of the real film sets), SemEval tweets (`val`), TASS
+tweets (`calib`), Portuguese tweets and reviews (`val`) — then our own posts: the val split of
+the film posts and the replay snapshot's labelled posts (social posts and news, titles blanked
+as at run time). Every text is read by the freshly trained linear model of its language and,
+when the linear model is unsure, by the contextual reader, as at run time.
 """
 
 from __future__ import annotations
 
 import json
+import math
+import random
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
 
 from spacy.language import Language
 
-from nlp.calibration import CALIBRATION_FILE, Calibrator, Signals, fit_calibrator
+from nlp.calibration import CALIBRATION_FILE, Calibrator, Group, Signals, fit_calibrator, kind_of_source
 from nlp.components import CONTEXT_FILMS, opinion_text
 from nlp.components.cues import intents_of
+from nlp.contextual import ContextualReader
 from nlp.folding import fold
 from nlp.lexicon import load_lexicon
-from nlp.model import LEX_FEATURES, SentimentModel, featurize, model_path
+from nlp.model import SentimentModel, featurize, model_path
 from nlp.pipeline import build_pipeline
-from nlp.training.data import CORPORA, FILM_POSTS, examples
+from nlp.training.data import BY_NAME, FILM_POSTS, LANGUAGES, Example, read_corpus
 from pipeline.config import Film
 
 # the replay snapshot and the config whose films it talks about (in a source checkout)
 EXAMPLE_CONFIG = Path(__file__).resolve().parents[2] / "filmbuzz.example.toml"
 SNAPSHOT = Path(str(files("crawlers.replay") / "snapshot" / "posts.jsonl"))
+GROUP_SIZE = 1500  # texts at most per group: big corpora would otherwise cost minutes
 
 
 @dataclass(frozen=True, slots=True)
-class LabelledPost:
-    text: str
+class LabelledText:
+    text: str  # as the linear model reads it (tracked films' names blanked)
     lang: str
+    kind: str
     genres: frozenset[str]
     rated: bool
     label: str
-    opinion: str  # the text as the sentiment reads it: the tracked films' names blanked
 
 
-def snapshot_posts(snapshot: Path, films: list[Film]) -> list[LabelledPost]:
+Reader = Callable[[list[str]], list[tuple[float, float, float] | None]]
+
+
+def real_groups(folder: Path, seed: int) -> dict[str, list[LabelledText]]:
+    """The calibration parts of the public corpora, one group per corpus and kind."""
+    groups: dict[str, list[LabelledText]] = {}
+    for corpus in BY_NAME.values():
+        if corpus.name.startswith(FILM_POSTS) or corpus.name == "imdb_en":
+            continue
+        split = "calib" if corpus.real else "val"
+        for e in read_corpus(folder, corpus.name):
+            if e.split == split:
+                groups.setdefault(f"{corpus.name}/{e.kind}", []).append(_text(e))
+    rng = random.Random(seed)
+    return {k: rng.sample(v, min(len(v), GROUP_SIZE)) for k, v in groups.items()}
+
+
+def own_groups(folder: Path, films: list[Film]) -> dict[str, list[LabelledText]]:
+    posts = [
+        _text(e)
+        for lang in LANGUAGES
+        for e in read_corpus(folder, FILM_POSTS + lang)
+        if e.split == "val"
+    ]
+    found: dict[str, list[LabelledText]] = {"film_posts/social": posts}
+    for post in snapshot_posts(SNAPSHOT, films):
+        found.setdefault(f"snapshot/{post.kind}", []).append(post)
+    return found
+
+
+def _text(e: Example) -> LabelledText:
+    return LabelledText(e.text, e.lang, e.kind, e.genres, False, e.label)
+
+
+def snapshot_posts(snapshot: Path, films: list[Film]) -> list[LabelledText]:
     genres = {f.slug: frozenset(g.lower() for g in f.genres) for f in films}
     pipelines: dict[str, Language] = {}
     posts = []
     for line in snapshot.read_text(encoding="utf-8").splitlines():
         row = json.loads(line)
         if labels := row.get("labels"):
-            film = labels.get("film")
-            lang = row["lang"]
+            film, lang = labels.get("film"), row["lang"]
             if lang not in pipelines:
                 pipelines[lang] = build_pipeline(lang, films)
             opinion = blank_titles(pipelines[lang], row["text"], lang, [film] if film else [])
-            rated = row.get("rating") is not None
-            film_genres = genres.get(film, frozenset())
             posts.append(
-                LabelledPost(row["text"], lang, film_genres, rated, labels["sentiment"], opinion)
+                LabelledText(
+                    opinion,
+                    lang,
+                    kind_of_source(row["source"]),
+                    genres.get(film, frozenset()),
+                    row.get("rating") is not None,
+                    labels["sentiment"],
+                )
             )
     return posts
 
@@ -68,39 +113,66 @@ def blank_titles(pipeline: Language, text: str, lang: str, films: list[str]) -> 
     return opinion_text(pipeline.get_pipe("buzz_film_mentions")(doc))
 
 
-def film_post_val(folder: Path) -> list[LabelledPost]:
-    """The val split of our film posts; the films they name are not tracked, so nothing is
-    blanked, as at run time for a film outside the config."""
+def signals_of(
+    texts: Sequence[LabelledText], models: Path, reader: ContextualReader | None, route: float
+) -> list[Signals]:
+    """What the calibrator sees of each text at run time (the reader only where the linear
+    model's top probability is under `route`)."""
+    loaded: dict[str, SentimentModel] = {}
+    linear = []
+    for t in texts:
+        if t.lang not in loaded:
+            path = model_path(t.lang, models)
+            loaded[t.lang] = SentimentModel.load(path if path.exists() else model_path("xx", models))
+        linear.append(loaded[t.lang].log_probabilities(featurize(t.text, load_lexicon(t.lang), t.genres)))
+    asked = [
+        i
+        for i, (t, lp) in enumerate(zip(texts, linear, strict=True))
+        if reader is not None and t.lang in reader.languages and max(lp) < math.log(route)
+    ]
+    contextual: dict[int, tuple[float, float, float]] = {}
+    if reader is not None and asked:
+        found = reader.log_probabilities([texts[i].text for i in asked])
+        contextual = dict(zip(asked, found, strict=True))
     return [
-        LabelledPost(e.text, e.lang, e.genres, False, e.label, e.text)
-        for lang in CORPORA
-        for e in examples(folder, lang, "val")
-        if e.corpus.startswith(FILM_POSTS)
+        Signals(lp, contextual.get(i), t.kind, frozenset(_intents(t)))
+        for i, (t, lp) in enumerate(zip(texts, linear, strict=True))
     ]
 
 
-def post_signals(posts: list[LabelledPost], models: Path) -> list[Signals]:
-    loaded: dict[str, SentimentModel] = {}
-    signals = []
-    for post in posts:
-        path = model_path(post.lang, models)
-        if post.lang not in loaded:
-            fallback = model_path("xx", models)
-            loaded[post.lang] = SentimentModel.load(path if path.exists() else fallback)
-        model, lex = loaded[post.lang], load_lexicon(post.lang)
-        features = featurize(post.opinion, lex, post.genres)
-        polarity, subjectivity = model.logits(features)
-        subjectivity -= model.neutral_offset
-        intents = frozenset(intents_of(lex, fold(post.text), post.rated))
-        lex_pos, lex_neg = (features[name] for name in LEX_FEATURES)
-        signals.append(Signals(polarity, subjectivity, lex_pos, lex_neg, post.opinion, intents))
-    return signals
+def _intents(t: LabelledText) -> list[str]:
+    found = intents_of(load_lexicon(t.lang), fold(t.text), t.rated)
+    return [*found, "question"] if "?" in t.text else found
 
 
-def calibrate(folder: Path, models: Path, films: list[Film], seed: int) -> int:
-    """Fit and save the calibrator next to the models; returns the number of posts used."""
-    posts = snapshot_posts(SNAPSHOT, films) + film_post_val(folder)
-    signals, labels = post_signals(posts, models), [p.label for p in posts]
-    calibrator: Calibrator = fit_calibrator(signals, labels, seed)
+def route_for(texts: Sequence[LabelledText], models: Path, languages: frozenset[str], share: float) -> float:
+    """The top linear probability under which `share` of the texts (of the reader's
+    languages) go to the contextual reader."""
+    tops = sorted(
+        max(signals.linear)
+        for signals in signals_of([t for t in texts if t.lang in languages], models, None, 0.0)
+    )
+    return math.exp(tops[min(len(tops) - 1, int(share * len(tops)))]) if tops else 0.0
+
+
+def calibrate(
+    folder: Path,
+    models: Path,
+    films: list[Film],
+    seed: int,
+    reader: ContextualReader | None,
+    share: float,
+) -> dict[str, int]:
+    """Fit and save the calibrator next to the models; returns the texts used per group."""
+    texts = real_groups(folder, seed) | own_groups(folder, films)
+    route = 0.0
+    if reader is not None:
+        route = route_for([t for ts in texts.values() for t in ts], models, reader.languages, share)
+    groups = [
+        Group(name, signals_of(items, models, reader, route), [t.label for t in items])
+        for name, items in texts.items()
+    ]
+    calibrator: Calibrator = fit_calibrator(groups, contextual=reader is not None)
+    calibrator.route = route
     calibrator.save(models / CALIBRATION_FILE)
-    return len(labels)
+    return {name: len(items) for name, items in texts.items()}

@@ -34,8 +34,9 @@ from sklearn.linear_model import LogisticRegression
 from nlp.features import sentences
 from nlp.lexicon import load_lexicon
 from nlp.model import LEX_FEATURES, MODEL_DIR, Head, SentimentModel, featurize, model_path
+from nlp.contextual import ContextualReader
 from nlp.training.calibrate import EXAMPLE_CONFIG, calibrate
-from nlp.training.data import FILM_POSTS, Example, examples
+from nlp.training.data import BY_NAME, FILM_POSTS, Example, examples, tuning_examples
 from nlp.training.metrics import macro_f1
 from pipeline.config import load_config
 
@@ -53,8 +54,10 @@ class Recipe:
     imdb_sentences: int = 6  # sentences taken from each IMDB training review
     min_words: int = 4
     short_weight: float = 6.0  # weight of short-text examples (tweets) against IMDB reviews
-    film_weight: float = 40.0  # weight of our own film posts (few, but the domain we score)
+    real_weight: float = 12.0  # real people's film reviews and posts, labelled by their stars
+    film_weight: float = 3.0  # our own film posts: a minority that teaches film vocabulary
     lex_scale: float = 2.0  # the lexicon features are multiplied by this while fitting
+    route_share: float = 0.25  # of posts the contextual reader reads (the least sure ones)
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,8 +97,11 @@ def subjectivity_rows(train: Sequence[Example], recipe: Recipe, rng: random.Rand
 
 
 def _weight(example: Example, recipe: Recipe) -> float:
-    """A short text's weight: our film posts most, other short texts next (IMDB rows weigh 1)."""
-    return recipe.film_weight if example.corpus.startswith(FILM_POSTS) else recipe.short_weight
+    """A text's weight: real film text most, other short texts next, our own film posts a
+    little (IMDB rows weigh 1)."""
+    if example.corpus.startswith(FILM_POSTS):
+        return recipe.film_weight
+    return recipe.real_weight if BY_NAME[example.corpus].real else recipe.short_weight
 
 
 class Matrix:
@@ -175,7 +181,7 @@ def train_language(folder: Path, lang: str, recipe: Recipe, progress: Progress) 
     )
     progress(f"{lang}: subjectivity head, {len(subjectivity.weights)} weights")
     model = SentimentModel(lang, polarity, subjectivity, meta={"recipe": asdict(recipe)})
-    val = [e for e in examples(folder, lang, "val") if e.corpus != "imdb_en"]
+    val = [e for e in tuning_examples(folder, lang) if e.corpus != "imdb_en"]
     val_f1 = tune_threshold(model, val)
     model.meta["val_macro_f1"] = round(val_f1, 4)
     progress(f"{lang}: neutral threshold {model.neutral_threshold}, val macro-F1 {val_f1:.3f}")
@@ -203,7 +209,7 @@ def train_lexicon_only(folder: Path, lang: str, recipe: Recipe) -> SentimentMode
     result = SentimentModel(
         lang, heads[0], heads[1], meta={"recipe": asdict(recipe), "lexicon_only": True}
     )
-    val = [e for lg in ("en", "fr", "pt") for e in _sample(folder, lg, "val", 1500, recipe)]
+    val = [e for lg in ("en", "fr", "pt") for e in _sample(folder, lg, "tune", 1500, recipe)]
     result.meta["val_macro_f1"] = round(tune_threshold(result, val), 4)
     return result
 
@@ -214,7 +220,7 @@ def _lex_row(example: Example) -> list[float]:
 
 
 def _sample(folder: Path, lang: str, split: str, size: int, recipe: Recipe) -> list[Example]:
-    found = examples(folder, lang, split)
+    found = tuning_examples(folder, lang) if split == "tune" else examples(folder, lang, split)
     return random.Random(recipe.seed).sample(found, min(size, len(found)))
 
 
@@ -236,8 +242,12 @@ def train_all(
         model.save(model_path(lang, target))
         written[lang] = model.meta
         progress(f"{lang}: wrote {model_path(lang, target)}")
-    posts = calibrate(folder, target, load_config(EXAMPLE_CONFIG).films, recipe.seed)
-    progress(f"calibration: fitted on {posts} snapshot and held-out film posts")
+    reader_dir = target / "contextual"
+    reader = ContextualReader(reader_dir) if (reader_dir / "model.onnx").exists() else None
+    used = calibrate(
+        folder, target, load_config(EXAMPLE_CONFIG).films, recipe.seed, reader, recipe.route_share
+    )
+    progress(f"calibration: fitted on {sum(used.values())} texts in {len(used)} groups")
     return written
 
 

@@ -65,6 +65,7 @@ def output_record(post_id: str, analysis: Analysis) -> dict[str, Any]:
             for m in analysis.mentions
         ],
         "country": analysis.country,
+        "places": analysis.places,
     }
 
 

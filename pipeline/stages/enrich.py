@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
@@ -30,7 +31,16 @@ def post_input(row: dict[str, Any]) -> PostInput:
         films=list(row["films"] or []),
         rating=row["rating"],
         title=row["title"],
+        author_location=author_location(row.get("extras")),
     )
+
+
+def author_location(extras: str | None) -> str | None:
+    """Where the source says the author is (X's profile location), from the post's extras."""
+    if not extras or "author_location" not in extras:
+        return None
+    value = json.loads(extras).get("author_location")
+    return value if isinstance(value, str) and value.strip() else None
 
 
 def enriched_row(row: dict[str, Any], analysis: Analysis, now: datetime) -> dict[str, Any]:
@@ -45,6 +55,7 @@ def enriched_row(row: dict[str, Any], analysis: Analysis, now: datetime) -> dict
         "intents": analysis.intents,
         "country": analysis.country,
         "enriched_at": now,
+        "places": analysis.places,
     }
 
 

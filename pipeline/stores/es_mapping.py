@@ -56,6 +56,7 @@ POST_PROPERTIES: dict[str, Any] = {
     },
     "intents": KEYWORD,
     "country": KEYWORD,
+    "places": KEYWORD,
 }
 
 SIGNAL_PROPERTIES: dict[str, Any] = {
