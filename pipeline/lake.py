@@ -5,6 +5,7 @@ Layout under the data folder::
     lake/raw/<source>/part-*.parquet      posts as collected
     lake/posts/<source>/part-*.parquet    posts with their enrichment
     lake/signals/<source>/part-*.parquet  daily numeric series
+    lake/quarantine/<source>/part-*.parquet  records a stage could not take (pipeline.quarantine)
 
 A file becomes visible only by an atomic rename, so a killed write leaves at most a hidden
 temporary file, which readers skip and the next write removes.
@@ -24,12 +25,13 @@ import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
 from pipeline.errors import LakeError
-from pipeline.records import POST_SCHEMA, RAW_POST_SCHEMA, SIGNAL_SCHEMA
+from pipeline.records import POST_SCHEMA, QUARANTINE_SCHEMA, RAW_POST_SCHEMA, SIGNAL_SCHEMA
 
 SCHEMAS: dict[str, pa.Schema] = {
     "raw": RAW_POST_SCHEMA,
     "posts": POST_SCHEMA,
     "signals": SIGNAL_SCHEMA,
+    "quarantine": QUARANTINE_SCHEMA,
 }
 _TMP_PREFIX = ".tmp-"
 _STALE_TMP_SECONDS = 3600
