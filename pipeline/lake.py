@@ -92,6 +92,10 @@ class Lake:
         known.update(fresh.column("id").to_pylist())
         return fresh.num_rows
 
+    def deduplicated(self, name: str) -> pa.Table:
+        """The whole table with the first row of each id only (in writing order)."""
+        return _first_of_each_id(self.read(name), set())
+
     def replace(self, name: str, table: pa.Table) -> None:
         """Write `table` as the whole of a table (compaction, re-enrichment), then drop the old files."""
         old = self.files(name)

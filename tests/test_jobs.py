@@ -23,6 +23,7 @@ from pipeline.jobs.run import EXIT_INTERRUPTED, EXIT_LOCKED, RunOptions, run_job
 from pipeline.jobs.status import recent_runs
 from pipeline.lake import Lake
 from pipeline.stores import open_store
+from tests.factories import enriched_post, posts
 
 SOURCES = ["mastodon", "feeds"]
 HOLD_LOCK = (
@@ -200,14 +201,39 @@ def test_status_pairs_start_and_end_lines(
         assert [r.status for r in recent_runs(tmp_path)] == expected
 
 
-@pytest.mark.parametrize("command", [["run"], ["alerts"], ["export", "all"]])
-def test_cli_jobs_wait_for_no_one_while_the_lock_is_held(
+@pytest.mark.parametrize(
+    "command", [["run"], ["crawl"], ["enrich"], ["index"], ["index", "--rebuild"], ["compact"]]
+)
+def test_cli_writers_wait_for_no_one_while_the_lock_is_held(
     example_config: Config, capsys: pytest.CaptureFixture[str], command: list[str]
 ) -> None:
-    with RunLock(example_config.data_dir, "run"):
+    with RunLock(example_config.data_dir, "enrich"):
         assert main([*command, "--config", str(example_config.path)]) == EXIT_LOCKED
     err = capsys.readouterr().err
-    assert err.count("\n") == 1 and "holds" in err and "wait for it to finish" in err
+    assert err.count("\n") == 1 and "another filmbuzz enrich" in err and "wait for it" in err
+    assert not Lake(example_config.data_dir / "lake").files("raw")
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["alerts"], ["export", "all"], ["export", "daily", "--out", "{dir}/d.csv"],
+     ["index", "--check"], ["report", "--film", "red-rooms", "--out", "{dir}/r.html"]],
+)  # fmt: skip
+def test_cli_readers_answer_while_a_writer_holds_the_lock(
+    example_config: Config, capsys: pytest.CaptureFixture[str], command: list[str]
+) -> None:
+    lake = Lake(example_config.data_dir / "lake")
+    lake.append("posts", posts([enriched_post(n) for n in range(5)]))
+    assert main(["index", "--config", str(example_config.path)]) == 0
+    capsys.readouterr()
+    folder = str(example_config.path.parent)
+    with RunLock(example_config.data_dir, "run"):
+        code = main(
+            [*(c.format(dir=folder) for c in command), "--config", str(example_config.path)]
+        )
+    err = capsys.readouterr().err
+    assert code == 0, err
+    assert "holds" not in err
 
 
 @pytest.mark.parametrize(
