@@ -43,7 +43,9 @@ def hostile_run(
     return config, code, err.getvalue()
 
 
-def test_hostile_run_exits_1_naming_each_bad_post_once(hostile_run: tuple[Config, int, str]) -> None:
+def test_hostile_run_exits_1_naming_each_bad_post_once(
+    hostile_run: tuple[Config, int, str],
+) -> None:
     _, code, err = hostile_run
     assert code == EXIT_PARTIAL
     lines = [line for line in err.splitlines() if line.startswith("quarantined:")]
@@ -100,7 +102,9 @@ def test_hostile_sources_and_status_show_the_quarantine(
 ) -> None:
     config, _, _ = hostile_run
     assert main(["sources", "--config", str(config.path)]) == 0
-    mastodon = next(line for line in capsys.readouterr().out.splitlines() if line.startswith("mastodon"))
+    mastodon = next(
+        line for line in capsys.readouterr().out.splitlines() if line.startswith("mastodon")
+    )
     assert mastodon.split()[-3] == "3"  # the quarantined column, before "not needed"
     assert main(["status", "--config", str(config.path)]) == 0
     out = capsys.readouterr().out

@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from nlp.pipeline import Analysis, Analyzer, PostInput
 from pipeline.errors import InputError
 from pipeline.outfile import atomic_target
-from pipeline.safetext import safe_text, unsafe_code_points
+from pipeline.safetext import safe_value, unsafe_code_points
 
 BOM = b"\xef\xbb\xbf"
 
@@ -73,18 +73,16 @@ def _parse_line(path: Path, number: int, line: str) -> tuple[str, PostInput]:
         raise InputError(f"{where}: JSON nested too deeply") from None
     if not isinstance(record, dict):
         raise InputError(f"{where}: expected a JSON object with 'id' and 'text'")
+    if isinstance(record.get("id"), str) and unsafe_code_points(record["id"]):
+        raise InputError(f"{where}: field 'id' holds an invalid character (a lone surrogate?)")
     try:
-        post = InputLine.model_validate(record)
+        post = InputLine.model_validate(
+            {key: value if key == "id" else safe_value(value) for key, value in record.items()}
+        )
     except ValidationError as exc:
         raise InputError(f"{where}: {_describe(exc)}") from None
-    if unsafe_code_points(post.id):
-        raise InputError(f"{where}: field 'id' holds an invalid character (a lone surrogate?)")
     return post.id, PostInput(
-        text=safe_text(post.text),
-        lang=safe_text(post.lang) if post.lang else None,
-        source=safe_text(post.source) if post.source else None,
-        films=[safe_text(f) for f in post.films],
-        rating=post.rating,
+        text=post.text, lang=post.lang, source=post.source, films=post.films, rating=post.rating
     )
 
 
