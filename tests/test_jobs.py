@@ -73,7 +73,7 @@ def test_lock_killed_holder_leaves_no_stale_lock(tmp_path: Path, how: signal.Sig
     child = _lock_holder(tmp_path)
     assert is_locked(tmp_path)
     child.send_signal(how)
-    child.wait(10)
+    child.wait(60)
     child.stdout.close()  # type: ignore[union-attr]
     assert not is_locked(tmp_path) and (tmp_path / "run.lock").exists()
     with RunLock(tmp_path):
@@ -88,7 +88,7 @@ def test_run_overlapping_run_exits_3_and_logs_nothing(
         code = main(["run", "--config", str(example_config.path)])
     finally:
         holder.kill()
-        holder.wait(10)
+        holder.wait(60)
         holder.stdout.close()  # type: ignore[union-attr]
     assert code == EXIT_LOCKED == 3
     err = capsys.readouterr().err
@@ -124,7 +124,7 @@ def test_run_killed_mid_run_then_rerun_loses_and_doubles_nothing(
     else:
         _wait(lambda: bool(Lake(data / "lake").files("raw")))
     os.killpg(child.pid, signal.SIGKILL)  # the whole job, crawler child included
-    child.communicate(timeout=10)
+    child.communicate(timeout=60)
     assert not any(runlog.events(data, "end")), "the run ended before it was killed"
     assert recent_runs(data)[0].status == "killed"
     record = run_job(example_config, RunOptions(SOURCES, site.host_map, fast=True))
@@ -145,7 +145,7 @@ def test_run_sigterm_stops_cleanly_and_logs_interrupted(
     _wait(lambda: any(runlog.events(data, "start")))
     time.sleep(0.3)
     child.send_signal(signal.SIGTERM)
-    _, err = child.communicate(timeout=30)
+    _, err = child.communicate(timeout=60)
     assert child.returncode == 143, err
     assert "stopped by SIGTERM" in err and "Traceback" not in err
     (end,) = runlog.events(data, "end")
