@@ -118,7 +118,7 @@ class Lake:
                 handle.flush()
                 os.fsync(handle.fileno())
             os.replace(tmp, final)
-            _fsync_dir(folder)
+            fsync(folder)
         except OSError as exc:
             tmp.unlink(missing_ok=True)
             raise LakeError(f"{final}: cannot write the lake file ({exc})") from None
@@ -145,8 +145,9 @@ def _remove_stale_temporaries(folder: Path) -> None:
             pass
 
 
-def _fsync_dir(folder: Path) -> None:
-    fd = os.open(folder, os.O_RDONLY)
+def fsync(path: Path) -> None:
+    """Flush a file, or a folder's entries (after a rename), to the disk."""
+    fd = os.open(path, os.O_RDONLY)
     try:
         os.fsync(fd)
     finally:

@@ -13,6 +13,7 @@ from pipeline.config import Config
 from pipeline.exports import neutralise
 from tests.conftest import EXAMPLE
 from tests.factories import enriched_post, posts
+from tests.test_config import MINIMAL
 
 
 def _run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
@@ -103,18 +104,6 @@ def test_export_and_report_to_a_folder_is_one_line(
     assert code == 2 and err.count("\n") == 1 and "--out" in err, err
     assert sorted(p.name for p in folder.iterdir()) == ["f.csv"]
     assert not [p for p in folder.parent.iterdir() if p.name.endswith(".tmp")]
-
-
-MINIMAL = """
-[project]
-name = "t"
-contact = "t@example.org"
-
-[[films]]
-slug = "red-rooms"
-title = "Red Rooms"
-year = 2023
-"""
 
 
 @pytest.mark.parametrize(

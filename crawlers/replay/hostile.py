@@ -24,39 +24,27 @@ from crawlers.replay.snapshot import Snapshot, SnapshotPost
 _MARKER = "\ue000half-emoji\ue000"
 _ESCAPED = b"\\ud83d"
 _INSTANCE = MASTODON_INSTANCES[0]
-_TEMPLATE = SnapshotPost(
-    id="",
-    source="mastodon",
-    film="past-lives",
-    lang="en",
-    author="",
-    text="",
-    published=datetime.fromisoformat("2023-06-20T12:00:00+00:00"),
-    instances=(_INSTANCE,),
-    tags=("pastlives",),
-)
 
-LONG = replace(
-    _TEMPLATE,
-    id="hostile-long",
-    author="walloftext",
-    native_id=110600000000000001,
-    text="#PastLives " + "so many feelings about this film and its ending " * 41_667,
-)
-EMOJI = replace(
-    _TEMPLATE,
-    id="hostile-emoji",
-    author="emojiflood",
-    native_id=110600000000000002,
-    text="#PastLives " + "😭🎬🍿❤" * 12_500,
-)
-HALF_EMOJI = replace(
-    _TEMPLATE,
-    id="hostile-half-emoji",
-    author="cutshort",
-    native_id=110600000000000003,
-    text=f"#PastLives the last scene of Past Lives broke me {_MARKER} what a film",
-)
+
+def _status(number: int, author: str, text: str) -> SnapshotPost:
+    """A Mastodon status about Past Lives, newer than any of the snapshot's."""
+    return SnapshotPost(
+        id=f"hostile-{number}",
+        source="mastodon",
+        film="past-lives",
+        lang="en",
+        author=author,
+        text=f"#PastLives {text}",
+        published=datetime.fromisoformat("2023-06-20T12:00:00+00:00"),
+        native_id=110600000000000000 + number,
+        instances=(_INSTANCE,),
+        tags=("pastlives",),
+    )
+
+
+LONG = _status(1, "walloftext", "so many feelings about this film and its ending " * 41_667)
+EMOJI = _status(2, "emojiflood", "😭🎬🍿❤" * 12_500)
+HALF_EMOJI = _status(3, "cutshort", f"the last scene of Past Lives broke me {_MARKER} what a film")
 HOSTILE = (LONG, EMOJI, HALF_EMOJI)
 
 

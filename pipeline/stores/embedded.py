@@ -16,6 +16,7 @@ import pandas as pd
 import pyarrow as pa
 
 from pipeline.errors import StoreError
+from pipeline.lake import fsync
 from pipeline.records import POST_SCHEMA, SIGNAL_SCHEMA
 from pipeline.stores.base import (
     Filter,
@@ -142,9 +143,9 @@ class EmbeddedStore(Store):
         finally:
             self.db.close()
         try:
-            _fsync(staging)
+            fsync(staging)
             os.replace(staging, self.path)
-            _fsync(self.path.parent)
+            fsync(self.path.parent)
         except OSError as exc:
             raise StoreError(
                 f"{self.path}: cannot put the updated store in place ({exc})"
@@ -336,11 +337,3 @@ def _alive(pid: int) -> bool:
     except PermissionError:
         return True
     return True
-
-
-def _fsync(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
