@@ -25,7 +25,7 @@ from pipeline.lake import Lake
 from pipeline.records import Post, posts_table
 from pipeline.stages.enrich import enrich
 from pipeline.stores.embedded import EmbeddedStore
-from tests.factories import enriched_post, posts
+from tests.factories import config_for, enriched_post, posts
 
 
 class MastodonSpider(Spider):
@@ -181,7 +181,7 @@ def test_store_writer_killed_mid_write_leaves_the_store_whole(store_path: Path) 
 
     script = (
         "import os, sys; from pipeline.stores.embedded import EmbeddedStore\n"
-        "from tests.factories import enriched_post, posts\n"
+        "from tests.factories import config_for, enriched_post, posts\n"
         "s = EmbeddedStore(sys.argv[1]); s.write_posts(posts([enriched_post(n) for n in range(50)]))\n"
         "os._exit(9)"
     )
@@ -195,3 +195,20 @@ def test_store_writer_killed_mid_write_leaves_the_store_whole(store_path: Path) 
     writer.write_posts(posts([enriched_post(7)]))
     writer.close()
     assert [p.name for p in store_path.parent.iterdir()] == [store_path.name]
+
+
+def test_run_stage_that_crashes_is_named_and_later_stages_still_run(
+    example_config: Config, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pipeline.jobs import run as job
+
+    def crash(*args: object) -> None:
+        raise RuntimeError("E088: text of length 1200000 exceeds maximum")
+
+    config = config_for(tmp_path, example_config.films)  # no source enabled: nothing to crawl
+    Lake(config.data_dir / "lake").append("posts", posts([enriched_post(1)]))
+    monkeypatch.setattr(job, "_enrich", crash)
+    record = job.run_job(config, job.RunOptions(sources=None))
+    assert record.status == "failed" and record.exit_code == job.EXIT_FAILED
+    assert record.errors == ["enrich: unexpected RuntimeError: E088: text of length 1200000 exceeds maximum"]
+    assert record.indexed["posts"] == 1

@@ -112,6 +112,9 @@ def _stages(config: Config, options: RunOptions, record: RunRecord, started: dat
         except FilmbuzzError as exc:
             record.failed_stages.append(name)
             record.errors.append(f"{name}: {exc}")
+        except Exception as exc:  # a bug must not hide behind `failed` with no error logged
+            record.failed_stages.append(name)
+            record.errors.append(f"{name}: unexpected {type(exc).__name__}: {exc}".splitlines()[0])
     _quarantined(config, record, started)
     failed_sources = [s for s, v in record.sources.items() if v.get("status") == "failed"]
     if record.failed_stages:

@@ -10,6 +10,7 @@ from crawlers.replay import ReplaySite
 from crawlers.replay.accounts import DEMO_ENV, enable_all_sources
 from pipeline.config import Config, load_config
 from pipeline.exports import daily, write_csv
+from pipeline.jobs.lock import RunLock
 from pipeline.lake import Lake
 from pipeline.stages.crawl import CrawlResult, crawl
 from pipeline.stages.enrich import enrich_lake
@@ -41,6 +42,11 @@ def prepare(example: Path, folder: Path) -> Config:
 
 def run_demo(example: Path, folder: Path, step: Step = lambda _: None) -> DemoResult:
     config = prepare(example, folder.resolve())
+    with RunLock(config.data_dir, "demo"):
+        return _run(config, folder, step)
+
+
+def _run(config: Config, folder: Path, step: Step) -> DemoResult:
     lake = Lake(config.data_dir / "lake")
     with ReplaySite() as site:
         step("crawling the replay site")
