@@ -4,16 +4,21 @@ never a traceback, never a stray temporary file."""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import pytest
 
+from nlp.pipeline import Analysis, Analyzer, PostInput, failed_analysis
 from pipeline.cli import main
 from pipeline.config import Config
 from pipeline.exports import neutralise
+from pipeline.stages.analyze_file import analyze_file
 from tests.conftest import EXAMPLE
 from tests.factories import enriched_post, posts
 from tests.test_config import MINIMAL
+
+NEUTRAL = Analysis("en", [], [], "neu", 0.0, [], [], None)
 
 
 def _run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
@@ -168,3 +173,23 @@ def test_export_neutralises_formulas_after_unicode_blanks(blank: str, start: str
     cell = f"{blank}{start}HYPERLINK(1)"
     assert neutralise(cell) == "'" + cell
     assert neutralise(f"{blank}text = 2") == f"{blank}text = 2"
+
+
+def test_analyze_streams_the_whole_file_through_one_pool(tmp_path: Path) -> None:
+    class Counting(Analyzer):
+        calls = 0
+
+        def analyze(self, posts: Iterable[PostInput]) -> Iterator[Analysis]:
+            Counting.calls += 1  # each call starts its own worker pool
+            for post in posts:
+                yield failed_analysis("not analysed") if "bad" in post.text else NEUTRAL
+
+    source, target = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
+    lines = [{"id": str(n), "text": "bad" if n == 7777 else "fine"} for n in range(12_000)]
+    source.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
+    result = analyze_file(Counting([], n_process=2), source, target)
+    assert Counting.calls == 1 and result.lines == 12_000
+    assert result.failed == [f"{source}: id 7777: the NLP failed (not analysed)"]
+    out = [json.loads(line) for line in target.read_text(encoding="utf-8").splitlines()]
+    assert [o["id"] for o in out] == [str(n) for n in range(12_000)]
+    assert out[7777] == {"id": "7777", "error": "not analysed"}

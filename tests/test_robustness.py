@@ -210,5 +210,7 @@ def test_run_stage_that_crashes_is_named_and_later_stages_still_run(
     monkeypatch.setattr(job, "_enrich", crash)
     record = job.run_job(config, job.RunOptions(sources=None))
     assert record.status == "failed" and record.exit_code == job.EXIT_FAILED
-    assert record.errors == ["enrich: unexpected RuntimeError: E088: text of length 1200000 exceeds maximum"]
+    assert record.errors == [
+        "enrich: unexpected RuntimeError: E088: text of length 1200000 exceeds maximum"
+    ]
     assert record.indexed["posts"] == 1
