@@ -99,18 +99,22 @@ def pages(config: Config) -> dict[str, str]:
 
 def server_time(app: dash.Dash, path: str) -> float:
     """Seconds for a cold render of `path`'s layout, as Dash's page router does it."""
+    data.clear_cache()
+    started = time.perf_counter()
+    render(app, path)
+    return time.perf_counter() - started
+
+
+def render(app: dash.Dash, path: str) -> str:
+    """`path`'s layout as the JSON Dash's page router sends (from the data cache, if warm)."""
     route, _, search = path.partition("?")
     query = dict(part.split("=", 1) for part in search.split("&") if part)
     page = next(p for p in dash.page_registry.values() if _matches(p, route))
     kwargs: dict[str, Any] = {**query}
     if "<slug>" in (page.get("path_template") or ""):
         kwargs["slug"] = route.rsplit("/", 1)[-1]
-    data.clear_cache()
     with app.server.test_request_context(path):
-        started = time.perf_counter()
-        layout = page["layout"](**kwargs)
-        json.dumps(layout, cls=plotly.utils.PlotlyJSONEncoder)
-        return time.perf_counter() - started
+        return json.dumps(page["layout"](**kwargs), cls=plotly.utils.PlotlyJSONEncoder)
 
 
 def _matches(page: dict[str, Any], route: str) -> bool:

@@ -69,7 +69,6 @@ class ContextualReader:
             found[chunk] = _softmax(logits)
         return found
 
-
     def log_probabilities(self, texts: list[str]) -> list[tuple[float, float, float]]:
         """log P(neg, neu, pos) of each text: what the calibration layer blends."""
         found = np.log(np.clip(self.probabilities(texts), 1e-9, 1.0))

@@ -23,7 +23,16 @@ import nlp.components.language
 import nlp.components.mentions
 import nlp.components.sentiment
 import nlp.components.territory  # noqa: F401 — registers the factories
-from nlp.components import AUTHOR_LOCATION, CONTEXT_FILMS, DECLARED_LANG, RATING, SOURCE, TEXT
+from nlp.bounds import (
+    DETECT_CHARS,
+    TRUNCATED,
+    Bounded,
+    bound_text,
+    bound_tokenizer,
+    bounded_doc,
+    restore_offsets,
+)
+from nlp.components import AUTHOR_LOCATION, CONTEXT_FILMS, DECLARED_LANG, RATING, SOURCE
 from nlp.components.language import detect
 from nlp.folding import normalise_text
 from pipeline.config import Film
@@ -70,6 +79,12 @@ class Analysis:
     intents: list[str]
     country: str | None
     places: list[str]
+    truncated: bool = False  # the NLP read only the first MAX_NLP_CHARS characters
+    failed: str | None = None  # why the NLP could not analyse this post (the rest is empty)
+
+
+def failed_analysis(reason: str) -> Analysis:
+    return Analysis("und", [], [], "neu", 0.0, [], [], None, [], failed=reason)
 
 
 def film_catalogue(films: Iterable[Film]) -> list[dict[str, Any]]:
@@ -86,7 +101,7 @@ def film_catalogue(films: Iterable[Film]) -> list[dict[str, Any]]:
 
 def build_pipeline(lang: str, films: Iterable[Film]) -> Language:
     """A blank tokenizer for `lang` (multi-language for others) with our components, initialised."""
-    pipeline = spacy.blank(lang if lang in TOKENIZER_LANGUAGES else "xx")
+    pipeline = bound_tokenizer(spacy.blank(lang if lang in TOKENIZER_LANGUAGES else "xx"))
     for name in COMPONENTS:
         pipeline.add_pipe(name)
     catalogue = film_catalogue(films)
@@ -139,26 +154,39 @@ class Analyzer:
                 yield from in_flight.popleft().get()
 
     def _analyze_batch(self, batch: list[PostInput]) -> list[Analysis]:
-        langs = detect([p.full_text for p in batch], [p.lang for p in batch])
+        """One post that makes the NLP raise fails alone: the batch is retried post by post."""
+        try:
+            return self._analyze_bounded(
+                batch, [bound_text(normalise_text(p.full_text)) for p in batch]
+            )
+        except Exception as exc:  # any bug or library error on one odd post
+            if len(batch) == 1:
+                return [failed_analysis(f"{type(exc).__name__}: {exc}".splitlines()[0][:300])]
+            return [a for post in batch for a in self._analyze_batch([post])]
+
+    def _analyze_bounded(self, batch: list[PostInput], texts: list[Bounded]) -> list[Analysis]:
+        langs = detect([t.text[:DETECT_CHARS] for t in texts], [p.lang for p in batch])
         groups: dict[str, list[int]] = defaultdict(list)
         for index, lang in enumerate(langs):
             groups[lang if lang in TOKENIZER_LANGUAGES else "xx"].append(index)
         results: list[Analysis | None] = [None] * len(batch)
         for key, indexes in groups.items():
             pipeline = self.pipeline(key)
-            docs = [self._doc(pipeline, batch[i], langs[i]) for i in indexes]
+            docs = [self._doc(pipeline, batch[i], texts[i].text, langs[i]) for i in indexes]
             for index, doc in zip(
                 indexes,
                 pipeline.pipe(docs, batch_size=self.batch_size),
                 strict=True,
             ):
-                results[index] = to_analysis(doc)
+                analysis = to_analysis(doc)
+                analysis.mentions = restore_offsets(analysis.mentions, texts[index])
+                analysis.truncated = texts[index].truncated or TRUNCATED in doc.user_data
+                results[index] = analysis
         return [r for r in results if r is not None]
 
     @staticmethod
-    def _doc(pipeline: Language, post: PostInput, lang: str) -> Doc:
-        text = normalise_text(post.full_text)
-        doc = pipeline.make_doc(text)
+    def _doc(pipeline: Language, post: PostInput, text: str, lang: str) -> Doc:
+        doc = bounded_doc(pipeline, text)
         doc._.buzz_lang = lang
         doc.user_data.update(
             {
@@ -166,7 +194,6 @@ class Analyzer:
                 CONTEXT_FILMS: list(post.films),
                 SOURCE: post.source,
                 RATING: post.rating,
-                TEXT: text,
                 AUTHOR_LOCATION: post.author_location,
             }
         )

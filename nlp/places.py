@@ -42,9 +42,7 @@ class Gazetteer:
 
 
 def _latin(name: str) -> bool:
-    return all(
-        c in " -.'’" or (c.isalpha() and "LATIN" in unicodedata.name(c, "")) for c in name
-    )
+    return all(c in " -.'’" or (c.isalpha() and "LATIN" in unicodedata.name(c, "")) for c in name)
 
 
 def _country_names() -> dict[str, str]:

@@ -53,7 +53,9 @@ def rating_in_text(text: str) -> float | None:
     for pattern, scale in found.scales:
         for match in pattern.finditer(folded):
             number = match.group(1)
-            value = float(found.numbers.get(number, 0) if number.isalpha() else number.replace(",", "."))
+            value = float(
+                found.numbers.get(number, 0) if number.isalpha() else number.replace(",", ".")
+            )
             if 0 <= value <= scale:
                 return value * 5.0 / scale
     return None

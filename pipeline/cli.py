@@ -8,6 +8,7 @@ import sys
 from collections.abc import Callable, Sequence
 
 from pipeline.commands.collect import (
+    cmd_compact,
     cmd_crawl,
     cmd_enrich,
     cmd_index,
@@ -27,6 +28,8 @@ from pipeline.commands.deliver import (
 )
 from pipeline.commands.language import cmd_analyze, cmd_eval, cmd_train_sentiment
 from pipeline.errors import FilmbuzzError
+from pipeline.jobs.lock import LockHeld
+from pipeline.jobs.run import EXIT_LOCKED
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -57,6 +60,7 @@ def parser() -> argparse.ArgumentParser:
         "--backfill", type=int, metavar="DAYS", help="go further back, within the page budget"
     )
     command("enrich", cmd_enrich, "run the NLP over raw posts not yet enriched")
+    command("compact", cmd_compact, "rewrite lake tables that hold a record twice, once each")
     index = command("index", cmd_index, "bring the store up to date with the lake")
     mode = index.add_mutually_exclusive_group()
     mode.add_argument(
@@ -145,6 +149,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
         return int(args.handler(args))
+    except LockHeld as exc:  # another writer is at work: nothing ran, try again later
+        print(f"filmbuzz: {exc}", file=sys.stderr)
+        return EXIT_LOCKED
     except FilmbuzzError as exc:
         print(f"filmbuzz: error: {exc}", file=sys.stderr)
         return 2

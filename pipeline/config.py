@@ -6,6 +6,7 @@ import tomllib
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, ClassVar, Literal
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -14,10 +15,16 @@ from pipeline.errors import ConfigError
 
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$")]
 CountryCode = Annotated[str, Field(pattern=r"^[A-Z]{2}$")]
+# Paths and dates are written as strings in TOML (or as TOML dates): those two are converted.
+LaxPath = Annotated[Path, Field(strict=False)]
+LaxDate = Annotated[date, Field(strict=False)]
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    """Unknown fields refused, and types strict: `enabled = "yes"` or `max_pages = "3"` is an
+    error, not a guess."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
 
 class ProjectConfig(Strict):
@@ -44,14 +51,19 @@ class ElasticsearchConfig(Strict):
     url: str = "http://localhost:9200"  # FILMBUZZ_ES_URL overrides it
     index_prefix: str = Field(default="filmbuzz", pattern=r"^[a-z0-9][a-z0-9_-]*$")
     flavor: Literal["elasticsearch", "opensearch"] = "elasticsearch"
-    ca_certs: Path | None = None  # FILMBUZZ_ES_CA_CERTS overrides it
+    ca_certs: LaxPath | None = None  # FILMBUZZ_ES_CA_CERTS overrides it
     request_timeout: float = Field(default=30.0, gt=0)
     max_retries: int = Field(default=3, ge=0)
+
+    @field_validator("url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        return checked_es_url(value)
 
 
 class StoreConfig(Strict):
     backend: Literal["embedded", "elasticsearch"] = "embedded"
-    path: Path = Path("data")
+    path: LaxPath = Path("data")
     elasticsearch: ElasticsearchConfig = ElasticsearchConfig()
 
 
@@ -63,7 +75,7 @@ class FilmIds(Strict):
 
 
 class FilmEvent(Strict):
-    date: date
+    date: LaxDate
     kind: Literal["festival", "trailer", "release", "award", "other"]
     label: str
     country: CountryCode | None = None
@@ -72,7 +84,7 @@ class FilmEvent(Strict):
 
 class FilmRelease(Strict):
     country: CountryCode
-    date: date
+    date: LaxDate
     kind: Literal["theatrical", "streaming", "vod", "tv"]
 
 
@@ -140,7 +152,7 @@ class XSource(SourceConfig):
 
 class WikipediaSource(SourceConfig):
     collects: ClassVar[str] = "signals"
-    start: date | None = None
+    start: LaxDate | None = None
     days: int = Field(default=120, ge=1)
 
 
@@ -208,7 +220,7 @@ class ScheduleConfig(Strict):
 class ExportsConfig(Strict):
     """Scheduled exports: `<folder>/<kind>-<YYYY-MM-DD>.<format>`, the folder relative to the config."""
 
-    folder: Path = Path("exports")
+    folder: LaxPath = Path("exports")
     format: Literal["csv", "xlsx"] = "csv"
     bom: bool = False  # start CSV files with a UTF-8 BOM, for Excel
     kinds: list[Literal["daily", "posts", "territories", "aspects"]] = [
@@ -243,7 +255,7 @@ class Config(Strict):
     schedule: ScheduleConfig = ScheduleConfig()
     exports: ExportsConfig = ExportsConfig()
     alerts: AlertsConfig = AlertsConfig()
-    path: Path = Path("filmbuzz.toml")
+    path: LaxPath = Path("filmbuzz.toml")
 
     @model_validator(mode="after")
     def _unique_slugs(self) -> Config:
@@ -266,6 +278,21 @@ class Config(Strict):
         """The data folder, relative paths taken from the config file's folder."""
         path = self.store.path
         return path if path.is_absolute() else (self.path.parent / path).resolve()
+
+
+def checked_es_url(value: str) -> str:
+    """`value` if it is an http(s) URL with a host and a port; else ValueError (whose message
+    leaves the URL out: it may hold a password)."""
+    parts = urlsplit(value.strip())
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    if parts.scheme not in ("http", "https") or not parts.hostname or not port:
+        raise ValueError(
+            "not a URL with scheme, host and port; write it like http://localhost:9200"
+        )
+    return value.strip()
 
 
 def load_config(path: str | Path) -> Config:
@@ -309,6 +336,8 @@ def describe(exc: ValidationError) -> str:
     message = str(error["msg"]).removeprefix("Value error, ")
     if message.startswith("films["):
         return f"{message}; give each film its own slug"
+    if where.endswith("url"):  # a URL may carry a password: never echo it
+        return f"{where}: {message}"
     return f"{where}: {message} (got {error.get('input')!r})"
 
 

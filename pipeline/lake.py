@@ -5,6 +5,7 @@ Layout under the data folder::
     lake/raw/<source>/part-*.parquet      posts as collected
     lake/posts/<source>/part-*.parquet    posts with their enrichment
     lake/signals/<source>/part-*.parquet  daily numeric series
+    lake/quarantine/<source>/part-*.parquet  records a stage could not take (pipeline.quarantine)
 
 A file becomes visible only by an atomic rename, so a killed write leaves at most a hidden
 temporary file, which readers skip and the next write removes.
@@ -24,12 +25,13 @@ import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
 from pipeline.errors import LakeError
-from pipeline.records import POST_SCHEMA, RAW_POST_SCHEMA, SIGNAL_SCHEMA
+from pipeline.records import POST_SCHEMA, QUARANTINE_SCHEMA, RAW_POST_SCHEMA, SIGNAL_SCHEMA
 
 SCHEMAS: dict[str, pa.Schema] = {
     "raw": RAW_POST_SCHEMA,
     "posts": POST_SCHEMA,
     "signals": SIGNAL_SCHEMA,
+    "quarantine": QUARANTINE_SCHEMA,
 }
 _TMP_PREFIX = ".tmp-"
 _STALE_TMP_SECONDS = 3600
@@ -90,6 +92,10 @@ class Lake:
         known.update(fresh.column("id").to_pylist())
         return fresh.num_rows
 
+    def deduplicated(self, name: str) -> pa.Table:
+        """The whole table with the first row of each id only (in writing order)."""
+        return _first_of_each_id(self.read(name), set())
+
     def replace(self, name: str, table: pa.Table) -> None:
         """Write `table` as the whole of a table (compaction, re-enrichment), then drop the old files."""
         old = self.files(name)
@@ -112,7 +118,7 @@ class Lake:
                 handle.flush()
                 os.fsync(handle.fileno())
             os.replace(tmp, final)
-            _fsync_dir(folder)
+            fsync(folder)
         except OSError as exc:
             tmp.unlink(missing_ok=True)
             raise LakeError(f"{final}: cannot write the lake file ({exc})") from None
@@ -139,8 +145,9 @@ def _remove_stale_temporaries(folder: Path) -> None:
             pass
 
 
-def _fsync_dir(folder: Path) -> None:
-    fd = os.open(folder, os.O_RDONLY)
+def fsync(path: Path) -> None:
+    """Flush a file, or a folder's entries (after a rename), to the disk."""
+    fd = os.open(path, os.O_RDONLY)
     try:
         os.fsync(fd)
     finally:

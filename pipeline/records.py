@@ -127,6 +127,7 @@ ENRICHMENT_FIELDS = [
     pa.field("country", pa.string()),
     pa.field("enriched_at", _TS, nullable=False),
     pa.field("places", pa.list_(pa.string())),
+    pa.field("text_truncated", pa.bool_()),  # the NLP read only the beginning (nlp.bounds)
 ]
 
 POST_SCHEMA = pa.schema([*RAW_POST_SCHEMA, *ENRICHMENT_FIELDS])
@@ -141,6 +142,24 @@ SIGNAL_SCHEMA = pa.schema(
         pa.field("day", pa.date32(), nullable=False),
         pa.field("value", pa.float64(), nullable=False),
         pa.field("collected_at", _TS, nullable=False),
+    ]
+)
+
+
+# A record a stage could not take as it came (DESIGN.md §2): the stage, why, when, what was
+# done ("set aside": it went no further; "repaired": a fixed copy went on), and the record as
+# it came, as ASCII JSON (so even a lone surrogate is kept, escaped).
+QUARANTINE_SCHEMA = pa.schema(
+    [
+        pa.field("id", pa.string(), nullable=False),  # stable_id(stage, record_id)
+        pa.field("record_id", pa.string(), nullable=False),
+        pa.field("source", pa.string(), nullable=False),
+        pa.field("url", pa.string()),
+        pa.field("stage", pa.string(), nullable=False),
+        pa.field("reason", pa.string(), nullable=False),
+        pa.field("action", pa.string(), nullable=False),
+        pa.field("quarantined_at", _TS, nullable=False),
+        pa.field("record", pa.string(), nullable=False),
     ]
 )
 

@@ -42,13 +42,13 @@ def test_crawl_child_stops_when_the_parent_is_killed(
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 60
     while not runner_pids(example_config.data_dir) and time.monotonic() < deadline:
         time.sleep(0.2)
     assert runner_pids(example_config.data_dir), "the crawl child started"
     os.kill(parent.pid, signal.SIGKILL)
     parent.wait()
-    deadline = time.monotonic() + 25  # Scrapy lets requests in flight finish
+    deadline = time.monotonic() + 60  # Scrapy lets requests in flight finish
     while runner_pids(example_config.data_dir) and time.monotonic() < deadline:
         time.sleep(0.2)
     assert not runner_pids(example_config.data_dir), "the crawl child outlived its parent"

@@ -23,6 +23,7 @@ from pipeline.jobs.run import EXIT_INTERRUPTED, EXIT_LOCKED, RunOptions, run_job
 from pipeline.jobs.status import recent_runs
 from pipeline.lake import Lake
 from pipeline.stores import open_store
+from tests.factories import enriched_post, posts
 
 SOURCES = ["mastodon", "feeds"]
 HOLD_LOCK = (
@@ -72,7 +73,7 @@ def test_lock_killed_holder_leaves_no_stale_lock(tmp_path: Path, how: signal.Sig
     child = _lock_holder(tmp_path)
     assert is_locked(tmp_path)
     child.send_signal(how)
-    child.wait(10)
+    child.wait(60)
     child.stdout.close()  # type: ignore[union-attr]
     assert not is_locked(tmp_path) and (tmp_path / "run.lock").exists()
     with RunLock(tmp_path):
@@ -87,7 +88,7 @@ def test_run_overlapping_run_exits_3_and_logs_nothing(
         code = main(["run", "--config", str(example_config.path)])
     finally:
         holder.kill()
-        holder.wait(10)
+        holder.wait(60)
         holder.stdout.close()  # type: ignore[union-attr]
     assert code == EXIT_LOCKED == 3
     err = capsys.readouterr().err
@@ -123,7 +124,7 @@ def test_run_killed_mid_run_then_rerun_loses_and_doubles_nothing(
     else:
         _wait(lambda: bool(Lake(data / "lake").files("raw")))
     os.killpg(child.pid, signal.SIGKILL)  # the whole job, crawler child included
-    child.communicate(timeout=10)
+    child.communicate(timeout=60)
     assert not any(runlog.events(data, "end")), "the run ended before it was killed"
     assert recent_runs(data)[0].status == "killed"
     record = run_job(example_config, RunOptions(SOURCES, site.host_map, fast=True))
@@ -144,7 +145,7 @@ def test_run_sigterm_stops_cleanly_and_logs_interrupted(
     _wait(lambda: any(runlog.events(data, "start")))
     time.sleep(0.3)
     child.send_signal(signal.SIGTERM)
-    _, err = child.communicate(timeout=30)
+    _, err = child.communicate(timeout=60)
     assert child.returncode == 143, err
     assert "stopped by SIGTERM" in err and "Traceback" not in err
     (end,) = runlog.events(data, "end")
@@ -200,14 +201,39 @@ def test_status_pairs_start_and_end_lines(
         assert [r.status for r in recent_runs(tmp_path)] == expected
 
 
-@pytest.mark.parametrize("command", [["run"], ["alerts"], ["export", "all"]])
-def test_cli_jobs_wait_for_no_one_while_the_lock_is_held(
+@pytest.mark.parametrize(
+    "command", [["run"], ["crawl"], ["enrich"], ["index"], ["index", "--rebuild"], ["compact"]]
+)
+def test_cli_writers_wait_for_no_one_while_the_lock_is_held(
     example_config: Config, capsys: pytest.CaptureFixture[str], command: list[str]
 ) -> None:
-    with RunLock(example_config.data_dir, "run"):
+    with RunLock(example_config.data_dir, "enrich"):
         assert main([*command, "--config", str(example_config.path)]) == EXIT_LOCKED
     err = capsys.readouterr().err
-    assert err.count("\n") == 1 and "holds" in err and "wait for it to finish" in err
+    assert err.count("\n") == 1 and "another filmbuzz enrich" in err and "wait for it" in err
+    assert not Lake(example_config.data_dir / "lake").files("raw")
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["alerts"], ["export", "all"], ["export", "daily", "--out", "{dir}/d.csv"],
+     ["index", "--check"], ["report", "--film", "red-rooms", "--out", "{dir}/r.html"]],
+)  # fmt: skip
+def test_cli_readers_answer_while_a_writer_holds_the_lock(
+    example_config: Config, capsys: pytest.CaptureFixture[str], command: list[str]
+) -> None:
+    lake = Lake(example_config.data_dir / "lake")
+    lake.append("posts", posts([enriched_post(n) for n in range(5)]))
+    assert main(["index", "--config", str(example_config.path)]) == 0
+    capsys.readouterr()
+    folder = str(example_config.path.parent)
+    with RunLock(example_config.data_dir, "run"):
+        code = main(
+            [*(c.format(dir=folder) for c in command), "--config", str(example_config.path)]
+        )
+    err = capsys.readouterr().err
+    assert code == 0, err
+    assert "holds" not in err
 
 
 @pytest.mark.parametrize(

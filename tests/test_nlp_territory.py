@@ -90,7 +90,9 @@ def english(config: Config) -> Language:
     [("Montréal", "CA"), ("Royaume-Uni", "GB"), ("Estados Unidos", "US"), ("Alemanha", "DE"),
      ("Ciudad de México", "MX"), ("nowhere-land", None)],
 )  # fmt: skip
-def test_gazetteer_knows_countries_and_cities_in_every_language(name: str, code: str | None) -> None:
+def test_gazetteer_knows_countries_and_cities_in_every_language(
+    name: str, code: str | None
+) -> None:
     assert country_of_place(name) == code
 
 
@@ -116,5 +118,7 @@ def test_aspects_take_their_own_clause_and_performers_mean_acting(config: Config
 
 
 def test_ligatures_soft_hyphens_and_zero_widths_are_read_through() -> None:
-    assert normalise_text("chef-d’œuvre mer\u00adveil\u00adleux\u200b") == "chef-d’oeuvre merveilleux"
+    assert (
+        normalise_text("chef-d’œuvre mer\u00adveil\u00adleux\u200b") == "chef-d’oeuvre merveilleux"
+    )
     assert normalise_text("plain ascii") == "plain ascii"

@@ -151,7 +151,8 @@ def test_crawl_wrong_keys_and_config_mistakes_say_what_to_do(tmp_path: Path) -> 
 
 def test_crawl_recoverable_answers_end_with_the_whole_snapshot(tmp_path: Path) -> None:
     config = all_sources_config(tmp_path)
-    # an hour ahead, however slow the child is to start: the pause is capped at FILMBUZZ_MAX_WAIT
+    # An hour ahead: still ahead however slowly the child starts; the pause it asks for is
+    # capped (FILMBUZZ_MAX_WAIT is 2 s against a replay site), so the crawl waits 2 s, not an hour.
     reset = str(int(time.time()) + 3600)
     with ReplaySite(credentials=PLANTED) as site:
         site.faults.add(

@@ -115,7 +115,11 @@ def score(items: Sequence[Labelled], analyses: Sequence[Analysis]) -> Scores:
         ]
         if pairs:
             gold, predicted = [g for g, _ in pairs], [p for _, p in pairs]
-            result.sentiment[lang] = (accuracy(gold, predicted), macro_f1(gold, predicted), len(pairs))
+            result.sentiment[lang] = (
+                accuracy(gold, predicted),
+                macro_f1(gold, predicted),
+                len(pairs),
+            )
     gold_intents = [set(i.intents) for i in items]
     found_intents = [set(a.intents) for a in analyses]
     result.intents = {n: set_prf(gold_intents, found_intents, n) for n in INTENTS}

@@ -11,7 +11,15 @@ from collections.abc import Callable
 from pathlib import Path
 
 from nlp.eval.corpora import REPORTED, evaluate_corpora
-from nlp.eval.labelled import DEV_DIR, HELDOUT_DIR, dev_films, errors, evaluate, read_dev, read_snapshot
+from nlp.eval.labelled import (
+    DEV_DIR,
+    HELDOUT_DIR,
+    dev_films,
+    errors,
+    evaluate,
+    read_dev,
+    read_snapshot,
+)
 from nlp.eval.report import corpora_table, labelled_table
 from nlp.training.calibrate import EXAMPLE_CONFIG, SNAPSHOT
 

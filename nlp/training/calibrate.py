@@ -20,7 +20,14 @@ from pathlib import Path
 
 from spacy.language import Language
 
-from nlp.calibration import CALIBRATION_FILE, Calibrator, Group, Signals, fit_calibrator, kind_of_source
+from nlp.calibration import (
+    CALIBRATION_FILE,
+    Calibrator,
+    Group,
+    Signals,
+    fit_calibrator,
+    kind_of_source,
+)
 from nlp.components import CONTEXT_FILMS, opinion_text
 from nlp.components.cues import intents_of
 from nlp.contextual import ContextualReader
@@ -123,8 +130,12 @@ def signals_of(
     for t in texts:
         if t.lang not in loaded:
             path = model_path(t.lang, models)
-            loaded[t.lang] = SentimentModel.load(path if path.exists() else model_path("xx", models))
-        linear.append(loaded[t.lang].log_probabilities(featurize(t.text, load_lexicon(t.lang), t.genres)))
+            loaded[t.lang] = SentimentModel.load(
+                path if path.exists() else model_path("xx", models)
+            )
+        linear.append(
+            loaded[t.lang].log_probabilities(featurize(t.text, load_lexicon(t.lang), t.genres))
+        )
     asked = [
         i
         for i, (t, lp) in enumerate(zip(texts, linear, strict=True))
@@ -145,7 +156,9 @@ def _intents(t: LabelledText) -> list[str]:
     return [*found, "question"] if "?" in t.text else found
 
 
-def route_for(texts: Sequence[LabelledText], models: Path, languages: frozenset[str], share: float) -> float:
+def route_for(
+    texts: Sequence[LabelledText], models: Path, languages: frozenset[str], share: float
+) -> float:
     """The top linear probability under which `share` of the texts (of the reader's
     languages) go to the contextual reader."""
     tops = sorted(

@@ -78,7 +78,9 @@ def _rows(
     return [(e.text, e.label, weight) for e in found]
 
 
-def fine_tune(rows: Sequence[tuple[str, str, float]], recipe: ContextualRecipe, progress: Progress) -> Any:
+def fine_tune(
+    rows: Sequence[tuple[str, str, float]], recipe: ContextualRecipe, progress: Progress
+) -> Any:
     """The fine-tuned reader (a torch module taking input_ids and attention_mask)."""
     import torch
     from transformers import AutoModel, AutoTokenizer
@@ -115,7 +117,9 @@ def fine_tune(rows: Sequence[tuple[str, str, float]], recipe: ContextualRecipe, 
         logits = reader(encoded["input_ids"], encoded["attention_mask"])
         target = torch.tensor([LABEL_ORDER.index(label) for _, label, _ in batch])
         weight = torch.tensor([w for *_, w in batch])
-        loss = torch.nn.functional.cross_entropy(logits, target, weight=class_weight, reduction="none")
+        loss = torch.nn.functional.cross_entropy(
+            logits, target, weight=class_weight, reduction="none"
+        )
         (loss * weight).mean().backward()
         torch.nn.utils.clip_grad_norm_(reader.parameters(), 1.0)
         optimiser.step()
@@ -167,7 +171,9 @@ def export(reader: Any, tokenizer: Any, target: Path, meta: dict[str, Any]) -> N
         quantize_dynamic(str(full), str(target / "model.onnx"), weight_type=QuantType.QInt8)
         tokenizer.save_pretrained(scratch)
         shutil.copyfile(Path(scratch) / "tokenizer.json", target / "tokenizer.json")
-    (target / "meta.json").write_text(json.dumps(meta, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    (target / "meta.json").write_text(
+        json.dumps(meta, indent=1, sort_keys=True) + "\n", encoding="utf-8"
+    )
 
 
 def _base_model_dir() -> str:

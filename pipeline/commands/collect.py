@@ -1,4 +1,8 @@
-"""Commands that collect and index: crawl, sources, listen, enrich, index, run, status."""
+"""Commands that collect and index: crawl, sources, listen, enrich, index, compact, run, status.
+
+Every one that writes the lake or the store holds the run lock (`pipeline.jobs.lock`); when
+another holds it, `pipeline.cli` prints one line and exits 3.
+"""
 
 from __future__ import annotations
 
@@ -13,13 +17,14 @@ from pipeline.commands.common import (
     print_crawl,
 )
 from pipeline.errors import ConfigError
+from pipeline.jobs.lock import RunLock
 
 
 def cmd_crawl(args: argparse.Namespace) -> int:
     from pipeline.stages.crawl import crawl
 
     config = config_from(args)
-    with console.status("crawling…"):
+    with RunLock(config.data_dir, "crawl"), console.status("crawling…"):
         result = crawl(
             config, args.source or None, films=args.film or None, backfill_days=args.backfill
         )
@@ -31,12 +36,12 @@ def cmd_sources(args: argparse.Namespace) -> int:
     from pipeline.stages.sources import source_statuses
 
     out.print(f"{'source':<18} {'on':<3} {'last run':<25} {'last success':<25} {'status':<8} "
-              f"{'posts':>6} {'signals':>7} {'errors':>6}  credentials")  # fmt: skip
+              f"{'posts':>6} {'signals':>7} {'errors':>6} {'quarantined':>11}  credentials")  # fmt: skip
     for row in source_statuses(config_from(args)):
         out.print(
             f"{row.name:<18} {'yes' if row.enabled else 'no':<3} {row.last_run or 'never':<25} "
             f"{row.last_success or 'never':<25} {row.status:<8} {row.posts:>6} {row.signals:>7} "
-            f"{row.errors:>6}  {row.credentials}"
+            f"{row.errors:>6} {row.quarantined:>11}  {row.credentials}"
         )
         if row.message:
             out.print(f"{'':<18} {row.message}")
@@ -51,7 +56,10 @@ def cmd_listen(args: argparse.Namespace) -> int:
     except ValueError as exc:
         raise ConfigError(f"--for: {exc}") from None
     config = config_from(args)
-    with console.status(f"listening to {args.source} for {args.duration}…"):
+    with (
+        RunLock(config.data_dir, "listen"),
+        console.status(f"listening to {args.source} for {args.duration}…"),
+    ):
         stats = listen(config, args.source, seconds)
     out.print(
         f"{args.source}: {stats.events} events, {stats.posts_seen} posts, {stats.matched} about "
@@ -67,7 +75,7 @@ def cmd_enrich(args: argparse.Namespace) -> int:
     from pipeline.stages.enrich import enrich_lake
 
     config = config_from(args)
-    with console.status("enriching…"):
+    with RunLock(config.data_dir, "enrich"), console.status("enriching…"):
         count = enrich_lake(Lake(config.data_dir / "lake"), config.films)
     out.print(f"enriched {count} posts")
     return 0
@@ -80,18 +88,42 @@ def cmd_index(args: argparse.Namespace) -> int:
 
     config = config_from(args)
     lake = Lake(config.data_dir / "lake")
-    store = open_store(config)
-    try:
-        if getattr(args, "check", False):
+    if getattr(args, "check", False):
+        store = open_store(config, read_only=True)
+        try:
             return _print_check(check(lake, store))
-        with console.status("indexing…"):
-            result = index(lake, store, rebuild=args.rebuild)
-    finally:
-        store.close()
+        finally:
+            store.close()
+    with RunLock(config.data_dir, "index"):
+        store = open_store(config)
+        try:
+            with console.status("indexing…"):
+                result = index(lake, store, rebuild=args.rebuild)
+        finally:
+            store.close()
+    _print_compacted(result.compacted)
     out.print(f"indexed {result.posts} posts and {result.signals} signals")
     for problem in result.problems:
         console.print(problem, markup=False, highlight=False)
     return 1 if result.problems else 0
+
+
+def cmd_compact(args: argparse.Namespace) -> int:
+    from pipeline.lake import Lake
+    from pipeline.stages.compact import compact
+
+    config = config_from(args)
+    with RunLock(config.data_dir, "compact"), console.status("compacting the lake…"):
+        removed = compact(Lake(config.data_dir / "lake"))
+    _print_compacted(removed)
+    if not removed:
+        out.print("the lake holds every record once: nothing to compact")
+    return 0
+
+
+def _print_compacted(removed: dict[str, int]) -> None:
+    for table, count in removed.items():
+        out.print(f"lake/{table}: removed {count} doubled rows (each id is kept once)")
 
 
 def _print_check(differences: list[Any]) -> int:
@@ -103,22 +135,18 @@ def _print_check(differences: list[Any]) -> int:
             f"{d.film:<20} {d.month}  lake {d.lake:>8}  store {d.store:>8}  ({d.store - d.lake:+d})"
         )
     out.print(
-        f"{len(differences)} film-months differ; `filmbuzz index` catches up, `--rebuild` starts over"
+        f"{len(differences)} film-months differ; `filmbuzz index` catches up (and compacts a "
+        "lake that holds a post twice), `--rebuild` starts over"
     )
     return 1
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from pipeline.jobs.lock import LockHeld
-    from pipeline.jobs.run import EXIT_LOCKED, run_job, sigterm_interrupts
+    from pipeline.jobs.run import run_job, sigterm_interrupts
 
     config = config_from(args)
-    try:
-        with sigterm_interrupts(), console.status("running: crawl, enrich, index…"):
-            record = run_job(config, _run_options(args))
-    except LockHeld as exc:
-        console.print(f"filmbuzz: {exc}", markup=False, highlight=False)
-        return EXIT_LOCKED
+    with sigterm_interrupts(), console.status("running: crawl, enrich, index…"):
+        record = run_job(config, _run_options(args))
     from pipeline.jobs.report import print_run
 
     print_run(record, out, console)

@@ -15,6 +15,7 @@ from pipeline.commands.common import (
 )
 from pipeline.config import Config
 from pipeline.errors import ConfigError
+from pipeline.outfile import check_target
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -29,6 +30,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         return _export_all(config, Path(args.folder) if args.folder else None)
     if not args.out:
         raise ConfigError(f"export {args.kind}: give the file to write with --out")
+    check_target(Path(args.out))
     store = open_store(config, read_only=True)
     try:
         frame = build(args.kind, store, config, args.film, args.start, args.end)
@@ -42,20 +44,13 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def _export_all(config: Config, folder: Path | None) -> int:
     from pipeline.exports.build import scheduled_exports
-    from pipeline.jobs.lock import LockHeld, RunLock
-    from pipeline.jobs.run import EXIT_LOCKED
     from pipeline.stores import open_store
 
+    store = open_store(config, read_only=True)
     try:
-        with RunLock(config.data_dir, "exports"):
-            store = open_store(config, read_only=True)
-            try:
-                written = scheduled_exports(store, config, folder)
-            finally:
-                store.close()
-    except LockHeld as exc:
-        console.print(f"filmbuzz: {exc}", markup=False, highlight=False)
-        return EXIT_LOCKED
+        written = scheduled_exports(store, config, folder)
+    finally:
+        store.close()
     for path in written:
         out.print(f"wrote {path}")
     return 0
@@ -83,21 +78,16 @@ def cmd_schedule(args: argparse.Namespace) -> int:
 
 def cmd_alerts(args: argparse.Namespace) -> int:
     from pipeline.alerts.job import run_alerts
-    from pipeline.jobs.lock import LockHeld, RunLock
-    from pipeline.jobs.run import EXIT_LOCKED
+    from pipeline.jobs.lock import ALERTS_LOCK, RunLock
     from pipeline.stores import open_store
 
     config = config_from(args)
-    try:
-        with RunLock(config.data_dir, "alerts"):
-            store = open_store(config, read_only=True)
-            try:
-                result = run_alerts(store, config, today=args.date)
-            finally:
-                store.close()
-    except LockHeld as exc:
-        console.print(f"filmbuzz: {exc}", markup=False, highlight=False)
-        return EXIT_LOCKED
+    with RunLock(config.data_dir, "alerts", ALERTS_LOCK):  # not the run lock: see jobs.lock
+        store = open_store(config, read_only=True)
+        try:
+            result = run_alerts(store, config, today=args.date)
+        finally:
+            store.close()
     for alert in result.new:
         out.print(f"[{alert.kind}] {alert.message}", markup=False, highlight=False)
     for channel, count in result.delivered.items():
@@ -114,6 +104,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 
     config = config_from(args)
     config.film(args.film)
+    check_target(Path(args.out))
     store = open_store(config, read_only=True)
     try:
         path = write_report(config, store, args.film, Path(args.out))

@@ -20,10 +20,14 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     from pipeline.stages.analyze_file import analyze_file
 
     config = config_from(args)
+    if args.processes < 1:
+        raise InputError(f"--processes {args.processes}: give 1 or more worker processes")
     analyzer = Analyzer(config.films, batch_size=1000, n_process=args.processes)
-    count = analyze_file(analyzer, Path(args.input), Path(args.output))
-    out.print(f"analysed {count} posts into {args.output}")
-    return 0
+    result = analyze_file(analyzer, Path(args.input), Path(args.output))
+    for line in result.failed[:20]:
+        console.print(line, markup=False, highlight=False)
+    out.print(f"analysed {result.lines} posts into {args.output}")
+    return 1 if result.failed else 0
 
 
 def _sentiment_data(args: argparse.Namespace) -> Path:

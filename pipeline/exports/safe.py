@@ -3,27 +3,34 @@
 OWASP's advice on CSV injection: a cell that starts with `=`, `+`, `-`, `@`, a tab or a
 carriage return is read as a formula, so such text cells get a leading single quote. The
 full-width forms (`＝＋－＠`) are included because some spreadsheets fold them to ASCII, and
-so is text whose first non-blank character is one of these, as leading blanks get trimmed.
+so is text whose first character after any leading blanks is one of these, as spreadsheets trim
+blanks: spaces, and Unicode's too (no-break space, U+3000, zero-width space, word joiner, BOM…).
 Numbers are written as numbers and never touched (a negative count stays a number).
 """
 
 from __future__ import annotations
 
-import os
+import re
 from datetime import date, datetime
 from pathlib import Path
 from typing import Literal
 
 import pandas as pd
 
+from pipeline.outfile import atomic_target
+
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
+# Unicode white space (\s: no-break and ideographic spaces, line breaks…) and the invisible
+# characters that are not white space to Python but are skipped by eyes and trimmed by tools.
+_LEADING_BLANKS = re.compile(r"[\s\u00ad\u034f\u180e\u200b-\u200f\u2060-\u2064\ufeff]*")
 Format = Literal["csv", "xlsx"]
 
 
 def neutralise(value: object) -> object:
     """Prefix a text cell that a spreadsheet would read as a formula with a single quote."""
     if isinstance(value, str) and (
-        value.startswith(FORMULA_STARTS) or value.lstrip(" ").startswith(FORMULA_STARTS)
+        value.startswith(FORMULA_STARTS)
+        or value[_LEADING_BLANKS.match(value).end() :].startswith(FORMULA_STARTS)  # type: ignore[union-attr]
     ):
         return "'" + value
     return value
@@ -46,21 +53,15 @@ def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
     return safe
 
 
-def _temporary(path: Path) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    return path.with_name(f".{path.name}.tmp")
-
-
 def write_csv(frame: pd.DataFrame, path: Path, bom: bool = False) -> Path:
     """Write atomically, every text cell neutralised, dates as ISO 8601."""
     path = Path(path)
-    tmp = _temporary(path)
-    # CRLF as RFC 4180 says: the writer then quotes every cell holding a CR or LF, so a stray
-    # carriage return in a post cannot split a row.
-    safe_frame(frame).to_csv(
-        tmp, index=False, encoding="utf-8-sig" if bom else "utf-8", lineterminator="\r\n"
-    )
-    os.replace(tmp, path)
+    with atomic_target(path) as tmp:
+        # CRLF as RFC 4180 says: the writer then quotes every cell holding a CR or LF, so a
+        # stray carriage return in a post cannot split a row.
+        safe_frame(frame).to_csv(
+            tmp, index=False, encoding="utf-8-sig" if bom else "utf-8", lineterminator="\r\n"
+        )
     return path
 
 
@@ -74,9 +75,8 @@ def write_xlsx(frame: pd.DataFrame, path: Path, sheet: str = "export") -> Path:
     worksheet.append([str(c) for c in frame.columns])
     for row in safe_frame(frame).itertuples(index=False):
         worksheet.append([_xlsx_cell(worksheet, v) for v in row])
-    tmp = _temporary(path)
-    workbook.save(tmp)
-    os.replace(tmp, path)
+    with atomic_target(path) as tmp:
+        workbook.save(tmp)
     return path
 
 

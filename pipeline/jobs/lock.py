@@ -1,4 +1,9 @@
-"""One run at a time: an OS lock (`fcntl.flock`) on `<data>/run.lock`.
+"""One writer at a time: an OS lock (`fcntl.flock`) on `<data>/run.lock`.
+
+Every command that writes the lake or the store (`crawl`, `listen`, `enrich`, `index`,
+`compact`, `run`) holds it, so two of them never overlap. Readers (dashboards, exports,
+reports, alerts) never take it: the store they read is swapped in whole by its writer.
+`alerts` has a lock of its own (`alerts.lock`), so two checks never send the same alert.
 
 The kernel drops the lock when its process ends, however it ends, so a killed run never
 leaves a stale lock behind: the file stays, the lock does not.
@@ -13,9 +18,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
 
-from pipeline.errors import FilmbuzzError
+from pipeline.errors import ConfigError, FilmbuzzError
 
 LOCK_NAME = "run.lock"
+ALERTS_LOCK = "alerts.lock"
 
 
 class LockHeld(FilmbuzzError):
@@ -25,14 +31,20 @@ class LockHeld(FilmbuzzError):
 class RunLock:
     """`with RunLock(data_dir): ...` holds the lock or raises LockHeld at once (never waits)."""
 
-    def __init__(self, data_dir: Path, job: str = "run") -> None:
-        self.path = Path(data_dir) / LOCK_NAME
+    def __init__(self, data_dir: Path, job: str = "run", name: str = LOCK_NAME) -> None:
+        self.path = Path(data_dir) / name
         self.job = job
         self._fd: int | None = None
 
     def acquire(self) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as exc:
+            raise ConfigError(
+                f"{self.path.parent}: cannot use the data folder ({exc.strerror}); "
+                "check [store] path in the config"
+            ) from None
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -50,9 +62,10 @@ class RunLock:
             self._fd = None
 
     def _held_message(self) -> str:
-        holder = read_holder(self.path.parent)
+        holder = read_holder(self.path.parent, self.path.name)
         who = f"process {holder.get('pid')} since {holder.get('since')}" if holder else "a process"
-        return f"another filmbuzz run ({who}) holds {self.path}; wait for it to finish"
+        job = holder.get("job") or "run"
+        return f"another filmbuzz {job} ({who}) holds {self.path}; wait for it to finish"
 
     def __enter__(self) -> RunLock:
         self.acquire()
@@ -79,10 +92,10 @@ def is_locked(data_dir: Path) -> bool:
     return False
 
 
-def read_holder(data_dir: Path) -> dict[str, object]:
+def read_holder(data_dir: Path, name: str = LOCK_NAME) -> dict[str, object]:
     """What the lock's last holder wrote (pid, job, since); empty if unreadable."""
     try:
-        data = json.loads((Path(data_dir) / LOCK_NAME).read_text(encoding="utf-8"))
+        data = json.loads((Path(data_dir) / name).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
     return data if isinstance(data, dict) else {}

@@ -25,6 +25,8 @@ def print_run(record: RunRecord, out: Console, err: Console) -> None:
     )
     for line in record.errors[:20]:
         err.print(line, markup=False, highlight=False)
+    for line in record.quarantined[:50]:
+        err.print(f"quarantined: {line}", markup=False, highlight=False)
     out.print(f"run {record.run_id}: {record.status} (exit {record.exit_code})")
 
 
@@ -41,14 +43,25 @@ def print_status(config: Config, out: Console, limit: int = 10) -> None:
         )
         return
     out.print(f"{'run':<12} {'started (UTC)':<25} {'status':<11} {'secs':>6} {'posts':>6} "
-              f"{'signals':>7} {'enriched':>8} {'indexed':>7} {'errors':>6}")  # fmt: skip
+              f"{'signals':>7} {'enriched':>8} {'indexed':>7} {'errors':>6} {'quarantined':>11}")  # fmt: skip
     for r in runs:
         secs = f"{r.seconds:.0f}" if r.seconds is not None else "-"
         out.print(f"{r.run_id:<12} {r.started:<25} {r.status:<11} {secs:>6} {r.posts:>6} "
-                  f"{r.signals:>7} {r.enriched:>8} {r.indexed:>7} {r.errors:>6}")  # fmt: skip
+                  f"{r.signals:>7} {r.enriched:>8} {r.indexed:>7} {r.errors:>6} {r.quarantined:>11}")  # fmt: skip
         if r.first_error:
             out.print(f"{'':<12} first error: {r.first_error}", markup=False)
     _print_other_events(data_dir, out)
+    _print_quarantine(data_dir, out)
+
+
+def _print_quarantine(data_dir: Path, out: Console) -> None:
+    from pipeline import quarantine
+    from pipeline.lake import Lake
+
+    counts = quarantine.per_source(Lake(data_dir / "lake"))
+    if counts:
+        each = ", ".join(f"{source} {n}" for source, n in sorted(counts.items()))
+        out.print(f"quarantined: {sum(counts.values())} records in lake/quarantine ({each})")
 
 
 def _print_other_events(data_dir: Path, out: Console) -> None:

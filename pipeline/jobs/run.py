@@ -12,6 +12,7 @@ import uuid
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from types import FrameType
 from typing import Any
 
@@ -22,7 +23,7 @@ from pipeline.jobs.lock import RunLock
 
 # Exit codes of `filmbuzz run` (documented in the README).
 EXIT_OK = 0
-EXIT_PARTIAL = 1  # some sources failed, or the store refused some rows; the rest is in
+EXIT_PARTIAL = 1  # some sources failed, rows were refused or posts set aside; the rest is in
 EXIT_CONFIG = 2  # bad config or input: nothing ran
 EXIT_LOCKED = 3  # another run holds the lock: nothing ran
 EXIT_FAILED = 4  # a stage could not run at all (crawl process died, store down…)
@@ -52,6 +53,8 @@ class RunRecord:
     indexed: dict[str, int] = field(default_factory=lambda: {"posts": 0, "signals": 0})
     errors: list[str] = field(default_factory=list)
     failed_stages: list[str] = field(default_factory=list)
+    quarantined: list[str] = field(default_factory=list)  # one line per record, this run
+    set_aside: int = 0  # of those, the records that went no further
 
     @property
     def exit_code(self) -> int:
@@ -72,6 +75,8 @@ class RunRecord:
             "enriched": self.enriched,
             "indexed": self.indexed,
             "errors": self.errors[:50],
+            "quarantined": len(self.quarantined),
+            "quarantine": self.quarantined[:50],
         }
 
 
@@ -87,7 +92,7 @@ def run_job(config: Config, options: RunOptions | None = None) -> RunRecord:
         record = RunRecord(run_id=uuid.uuid4().hex[:12])
         runlog.append(data_dir, "start", {"run_id": record.run_id, "pid": os.getpid()})
         try:
-            _stages(config, options, record)
+            _stages(config, options, record, datetime.now(UTC))
         except (KeyboardInterrupt, Terminated):
             record.status = "interrupted"
             raise
@@ -98,7 +103,7 @@ def run_job(config: Config, options: RunOptions | None = None) -> RunRecord:
     return record
 
 
-def _stages(config: Config, options: RunOptions, record: RunRecord) -> None:
+def _stages(config: Config, options: RunOptions, record: RunRecord, started: datetime) -> None:
     # Each stage runs even if the one before failed: enrich and index catch up on what
     # earlier runs left behind.
     for name, stage in (("crawl", _crawl), ("enrich", _enrich), ("index", _index)):
@@ -107,10 +112,14 @@ def _stages(config: Config, options: RunOptions, record: RunRecord) -> None:
         except FilmbuzzError as exc:
             record.failed_stages.append(name)
             record.errors.append(f"{name}: {exc}")
+        except Exception as exc:  # a bug must not hide behind `failed` with no error logged
+            record.failed_stages.append(name)
+            record.errors.append(f"{name}: unexpected {type(exc).__name__}: {exc}".splitlines()[0])
+    _quarantined(config, record, started)
     failed_sources = [s for s, v in record.sources.items() if v.get("status") == "failed"]
     if record.failed_stages:
         record.status = "failed"
-    elif failed_sources or record.errors:
+    elif failed_sources or record.errors or record.set_aside:
         record.status = "partial"
     else:
         record.status = "ok"
@@ -186,6 +195,16 @@ def _index(config: Config, options: RunOptions, record: RunRecord) -> None:
         store.close()
     record.indexed = {"posts": result.posts, "signals": result.signals}
     record.errors.extend(f"index: {p}" for p in result.problems)
+
+
+def _quarantined(config: Config, record: RunRecord, started: datetime) -> None:
+    """Name each record this run quarantined (a post set aside makes the run partial)."""
+    from pipeline import quarantine
+    from pipeline.lake import Lake
+
+    rows = quarantine.since(Lake(config.data_dir / "lake"), started)
+    record.quarantined = [quarantine.line(r) for r in rows]
+    record.set_aside = sum(r["action"] == quarantine.SET_ASIDE for r in rows)
 
 
 @contextmanager

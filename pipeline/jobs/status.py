@@ -24,6 +24,7 @@ class RunSummary:
     indexed: int
     errors: int
     first_error: str
+    quarantined: int = 0
 
 
 def recent_runs(data_dir: Path, limit: int = 10) -> list[RunSummary]:
@@ -61,6 +62,7 @@ def _summary(
         indexed=int((end.get("indexed") or {}).get("posts", 0)),
         errors=len(errors),
         first_error=errors[0] if errors else "",
+        quarantined=int(end.get("quarantined", 0)),
     )
 
 

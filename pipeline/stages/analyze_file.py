@@ -1,31 +1,66 @@
-"""`filmbuzz analyze`: JSON Lines in, one analysis per line out (a stable interface for other tools)."""
+"""`filmbuzz analyze`: JSON Lines in, one analysis per line out (a stable interface for other tools).
+
+Each line is checked against `InputLine` with strict types (a string is not a list of films, a
+boolean is not a rating); text that no UTF-8 writer can store (a lone surrogate) is repaired.
+A UTF-8 byte order mark at the start of the file is accepted. A post the NLP cannot analyse
+gets `{"id": …, "error": …}` and the others go on.
+"""
 
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Iterator
-from itertools import islice
+from dataclasses import dataclass
+from itertools import tee
 from pathlib import Path
 from typing import Any
 
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
 from nlp.pipeline import Analysis, Analyzer, PostInput
 from pipeline.errors import InputError
+from pipeline.outfile import atomic_target
+from pipeline.safetext import safe_value, unsafe_code_points
 
-CHUNK = 5000
+BOM = b"\xef\xbb\xbf"
+
+
+class InputLine(BaseModel):
+    """One input line: `id` and `text`, optional context; other fields are ignored."""
+
+    model_config = ConfigDict(strict=True, extra="ignore")
+
+    id: str = Field(min_length=1)
+    text: str
+    lang: str | None = None
+    source: str | None = None
+    films: list[str] = []
+    rating: float | None = Field(default=None, ge=0, le=5)
+
+
+@dataclass(frozen=True)
+class AnalyzeResult:
+    lines: int
+    failed: list[str]  # one line per post the NLP could not analyse
 
 
 def read_inputs(path: Path) -> Iterator[tuple[str, PostInput]]:
     """Yield (id, input) per line; a bad line stops with its file and line number."""
     try:
-        handle = path.open(encoding="utf-8")
+        handle = path.open("rb")
     except OSError as exc:
         raise InputError(f"{path}: cannot read the input file ({exc.strerror})") from None
     with handle:
-        for number, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            yield _parse_line(path, number, line)
+        for number, raw in enumerate(handle, start=1):
+            data = raw.removeprefix(BOM) if number == 1 else raw
+            try:
+                line = data.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise InputError(
+                    f"{path}, line {number}: not UTF-8 (byte {exc.start + 1}); save the file as UTF-8"
+                ) from None
+            if line.strip():
+                yield _parse_line(path, number, line)
 
 
 def _parse_line(path: Path, number: int, line: str) -> tuple[str, PostInput]:
@@ -34,25 +69,35 @@ def _parse_line(path: Path, number: int, line: str) -> tuple[str, PostInput]:
         record = json.loads(line)
     except json.JSONDecodeError as exc:
         raise InputError(f"{where}: not valid JSON ({exc.msg})") from None
+    except RecursionError:
+        raise InputError(f"{where}: JSON nested too deeply") from None
     if not isinstance(record, dict):
         raise InputError(f"{where}: expected a JSON object with 'id' and 'text'")
-    for name in ("id", "text"):
-        if not isinstance(record.get(name), str) or (name == "id" and not record[name]):
-            raise InputError(f"{where}: field {name!r} is missing or not a string")
-    films = record.get("films") or []
-    rating = record.get("rating")
-    if rating is not None and (not isinstance(rating, int | float) or not 0 <= rating <= 5):
-        raise InputError(f"{where}: field 'rating' must be a number of stars from 0 to 5")
-    return record["id"], PostInput(
-        text=record["text"],
-        lang=record.get("lang"),
-        source=record.get("source"),
-        films=list(films),
-        rating=rating,
+    if isinstance(record.get("id"), str) and unsafe_code_points(record["id"]):
+        raise InputError(f"{where}: field 'id' holds an invalid character (a lone surrogate?)")
+    try:
+        post = InputLine.model_validate(
+            {key: value if key == "id" else safe_value(value) for key, value in record.items()}
+        )
+    except ValidationError as exc:
+        raise InputError(f"{where}: {_describe(exc)}") from None
+    return post.id, PostInput(
+        text=post.text, lang=post.lang, source=post.source, films=post.films, rating=post.rating
     )
 
 
+def _describe(exc: ValidationError) -> str:
+    error = exc.errors()[0]
+    name = ".".join(str(part) for part in error["loc"]) or "(line)"
+    if error["type"] == "missing":
+        return f"field {name!r} is missing"
+    shown = json.dumps(error.get("input"), ensure_ascii=True, default=str)[:60]
+    return f"field {name!r}: {error['msg'].lower()} (got {shown})"
+
+
 def output_record(post_id: str, analysis: Analysis) -> dict[str, Any]:
+    if analysis.failed:
+        return {"id": post_id, "error": analysis.failed}
     return {
         "id": post_id,
         "lang": analysis.lang,
@@ -66,27 +111,21 @@ def output_record(post_id: str, analysis: Analysis) -> dict[str, Any]:
         ],
         "country": analysis.country,
         "places": analysis.places,
+        "truncated": analysis.truncated,
     }
 
 
-def analyze_file(analyzer: Analyzer, source: Path, target: Path) -> int:
-    """Analyse `source` into `target` (written atomically); returns the number of lines."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f".{target.name}.tmp")
+def analyze_file(analyzer: Analyzer, source: Path, target: Path) -> AnalyzeResult:
+    """Analyse `source` into `target` (written atomically), all lines through one `analyze`
+    call, so worker processes start once."""
     lines = 0
-    pairs = read_inputs(source)
-    try:
-        with tmp.open("w", encoding="utf-8") as out:
-            while chunk := list(islice(pairs, CHUNK)):
-                for (post_id, _), analysis in zip(
-                    chunk, analyzer.analyze(p for _, p in chunk), strict=True
-                ):
-                    out.write(
-                        json.dumps(output_record(post_id, analysis), ensure_ascii=False) + "\n"
-                    )
-                lines += len(chunk)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    os.replace(tmp, target)
-    return lines
+    failed: list[str] = []
+    with atomic_target(target, "--output") as tmp, tmp.open("w", encoding="utf-8") as out:
+        ids, inputs = tee(read_inputs(source))
+        analyses = analyzer.analyze(post for _, post in inputs)
+        for (post_id, _), analysis in zip(ids, analyses, strict=True):
+            out.write(json.dumps(output_record(post_id, analysis), ensure_ascii=False) + "\n")
+            lines += 1
+            if analysis.failed:
+                failed.append(f"{source}: id {post_id}: the NLP failed ({analysis.failed})")
+    return AnalyzeResult(lines, failed)

@@ -13,6 +13,7 @@ from pipeline.availability import HOME_OFFERS, PAID_OFFERS, STATUS_NAMES, Availa
 from pipeline.config import Config, Film, load_config
 from pipeline.exports import daily, write_csv
 from pipeline.exports.tables import territories
+from pipeline.jobs.lock import RunLock
 from pipeline.lake import Lake
 from pipeline.stages.crawl import CrawlResult, crawl
 from pipeline.stages.enrich import enrich_lake
@@ -60,6 +61,11 @@ def prepare(example: Path, folder: Path) -> Config:
 
 def run_demo(example: Path, folder: Path, step: Step = lambda _: None) -> DemoResult:
     config = prepare(example, folder.resolve())
+    with RunLock(config.data_dir, "demo"):
+        return _run(config, folder, step)
+
+
+def _run(config: Config, folder: Path, step: Step) -> DemoResult:
     lake = Lake(config.data_dir / "lake")
     with ReplaySite() as site:
         step("crawling the replay site")

@@ -12,8 +12,10 @@ from typing import Any
 import pyarrow as pa
 
 from nlp.pipeline import Analysis, Analyzer, PostInput
+from pipeline import quarantine
 from pipeline.config import Film
 from pipeline.lake import Lake
+from pipeline.quarantine import Quarantined
 from pipeline.records import POST_SCHEMA
 
 Progress = Callable[[int], None]
@@ -56,6 +58,7 @@ def enriched_row(row: dict[str, Any], analysis: Analysis, now: datetime) -> dict
         "country": analysis.country,
         "enriched_at": now,
         "places": analysis.places,
+        "text_truncated": analysis.truncated,
     }
 
 
@@ -77,21 +80,25 @@ def enrich(
 
     All pending posts stream through one `analyzer.analyze` call (so worker processes start
     once) and each `batch_size` of results is written as soon as it is done: a killed run
-    keeps its finished batches and the next run continues with the rest.
+    keeps its finished batches and the next run continues with the rest. A post the NLP
+    cannot analyse is set aside in lake/quarantine (and not tried again); the others go on.
     """
     done = lake.ids("posts")
-    rows, inputs = tee(_pending(lake, done, batch_size))
+    skip = done | quarantine.record_ids(lake, "enrich")
+    rows, inputs = tee(_pending(lake, skip, batch_size))
     analysed = zip(rows, analyzer.analyze(post_input(r) for r in inputs), strict=True)
     written = 0
     while chunk := list(islice(analysed, batch_size)):
         now = datetime.now(UTC)
-        enriched = [enriched_row(r, a, now) for r, a in chunk]
+        enriched = [enriched_row(r, a, now) for r, a in chunk if a.failed is None]
+        failed = [Quarantined.of_row(r, "enrich", f"nlp: {a.failed}") for r, a in chunk if a.failed]
+        quarantine.write(lake, failed)
         written += lake.append("posts", pa.Table.from_pylist(enriched, schema=POST_SCHEMA), done)
         if progress:
             progress(len(chunk))
     return written
 
 
-def _pending(lake: Lake, done: set[str], batch_size: int) -> Iterator[dict[str, Any]]:
+def _pending(lake: Lake, skip: set[str], batch_size: int) -> Iterator[dict[str, Any]]:
     for batch in lake.batches("raw", batch_size):
-        yield from (r for r in batch.to_pylist() if r["id"] not in done)
+        yield from (r for r in batch.to_pylist() if r["id"] not in skip)

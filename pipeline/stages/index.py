@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import duckdb
 import pyarrow.parquet as pq
 
-from pipeline.lake import Lake
+from pipeline.lake import SCHEMAS, Lake
+from pipeline.stages.compact import compact
 from pipeline.stores.base import Filter, Store, StoreWriteError
 
 TABLES = ("posts", "signals")
@@ -18,6 +19,7 @@ class IndexResult:
     posts: int
     signals: int
     problems: tuple[str, ...] = ()  # files the store refused some rows of; retried next run
+    compacted: dict[str, int] = field(default_factory=dict)  # doubled lake rows removed first
 
 
 def index(lake: Lake, store: Store, rebuild: bool = False) -> IndexResult:
@@ -26,8 +28,10 @@ def index(lake: Lake, store: Store, rebuild: bool = False) -> IndexResult:
     Lake files never change once written, so a file's name is enough to know it is in the
     store. A file is marked only after all its rows were written: a crash or a refused
     document means the whole file is written again next time, which upserts the same ids.
-    A refused document does not stop the other files; it is reported in `problems`.
+    A refused document does not stop the other files; it is reported in `problems`. A lake
+    that holds an id twice is compacted first (`pipeline.stages.compact`).
     """
+    compacted = compact(lake)
     if rebuild:
         store.clear()
     done = store.indexed_files()
@@ -40,12 +44,12 @@ def index(lake: Lake, store: Store, rebuild: bool = False) -> IndexResult:
             if key in done:
                 continue
             try:
-                counts[table] += write(pq.read_table(path))
+                counts[table] += write(pq.read_table(path, schema=SCHEMAS[table]))
             except StoreWriteError as exc:
                 problems.append(f"{path}: {exc}")
                 continue
             store.mark_indexed(key)
-    return IndexResult(counts["posts"], counts["signals"], tuple(problems))
+    return IndexResult(counts["posts"], counts["signals"], tuple(problems), compacted)
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,7 @@ class SourceStatus:
     signals: int
     errors: int
     message: str
+    quarantined: int = 0  # records of this source in lake/quarantine, all runs
 
 
 def _read(path: Path) -> dict[str, dict[str, Any]]:
@@ -95,8 +96,12 @@ def _credentials(name: str, env: Mapping[str, str]) -> str:
 
 def source_statuses(config: Config, env: Mapping[str, str] | None = None) -> list[SourceStatus]:
     """One row per configured source (and per extra recorded run, such as the Jetstream listener)."""
+    from pipeline import quarantine
+    from pipeline.lake import Lake
+
     env = os.environ if env is None else env
     runs = _read(config.data_dir / "state" / STATUS_FILE)
+    held = quarantine.per_source(Lake(config.data_dir / "lake"))
     names = list(type(config.sources).model_fields)
     names += sorted(n for n in runs if n not in names)
     rows = []
@@ -120,6 +125,7 @@ def source_statuses(config: Config, env: Mapping[str, str] | None = None) -> lis
                 signals=int(run.get("signals", 0)),
                 errors=int(run.get("errors", 0)),
                 message=str(run.get("message", "")),
+                quarantined=held.get(name, 0),
             )
         )
     return rows

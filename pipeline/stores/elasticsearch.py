@@ -25,6 +25,7 @@ from pipeline.stores import es_queries
 from pipeline.stores.base import Filter, Store, StoreWriteError, with_film_column
 from pipeline.stores.es_client import connect, display_url
 from pipeline.stores.es_mapping import (
+    ADDED_FIELDS,
     INDEXED_PROPERTIES,
     POST_PROPERTIES,
     SIGNAL_PROPERTIES,
@@ -73,6 +74,9 @@ class ElasticsearchStore(Store):
                 priority=100,
             )
         )
+        # Monthly indices made before a field was added get it (adding a field is allowed).
+        put_mapping = self.client.options(ignore_status=404).indices.put_mapping
+        self._call(partial(put_mapping, index=self.names.posts_pattern, properties=ADDED_FIELDS))
         for name, properties in (
             (self.names.signals, SIGNAL_PROPERTIES),
             (self.names.indexed, INDEXED_PROPERTIES),

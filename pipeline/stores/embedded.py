@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
+import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -13,6 +16,7 @@ import pandas as pd
 import pyarrow as pa
 
 from pipeline.errors import StoreError
+from pipeline.lake import fsync
 from pipeline.records import POST_SCHEMA, SIGNAL_SCHEMA
 from pipeline.stores.base import (
     Filter,
@@ -22,7 +26,8 @@ from pipeline.stores.base import (
     with_film_column,
 )
 
-LAYOUT_VERSION = 2
+LAYOUT_VERSION = 3  # 3: posts.text_truncated
+_STAGING = ".staging"
 # How each dimension is read from `post_films f`: a column, or one row per list element.
 _DIMENSION_SQL = {
     "source": ("f.source", ""),
@@ -55,20 +60,57 @@ ORDER BY h.engagement DESC, h.published_at DESC, h.id
 
 
 class EmbeddedStore(Store):
-    """Posts in `posts`, their per-film facts in `post_films`, signals in `signals`."""
+    """Posts in `posts`, their per-film facts in `post_films`, signals in `signals`.
+
+    DuckDB lets one process write a file, and no other process open it meanwhile. So a writer
+    never opens the current file: when it first writes, it copies it (or starts a new one, for
+    a rebuild or a store of another layout) to a staging file beside it, works there, and
+    `close()` renames the staging file over the current one, atomically. Readers open the
+    current file read-only: they never wait for a writer and never make it fail, and each sees
+    the last complete index. Writers take turns under the run lock (`pipeline.jobs.lock`).
+    """
 
     def __init__(self, path: Path, read_only: bool = False) -> None:
         self.path = Path(path)
+        self.read_only = read_only
+        self.staging: Path | None = None
+        if read_only and not self.path.is_file():
+            raise StoreError(f"{self.path}: no store yet; run `filmbuzz index` first")
+        if not read_only:
+            _prepare_folder(self.path)
+        if read_only or _usable(self.path):
+            self.db = self._connect(self.path, read_only=True)
+            self._check_layout()
+        else:
+            self._stage(copy=False)
+
+    def _connect(self, path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
         try:
-            if read_only and not self.path.exists():
-                raise StoreError(f"{self.path}: no store yet; run `filmbuzz index` first")
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            self.db = duckdb.connect(str(self.path), read_only=read_only)
+            return duckdb.connect(str(path), read_only=read_only)
         except duckdb.Error as exc:
             raise StoreError(f"{self.path}: cannot open the embedded store ({exc})") from None
-        if not read_only:
-            self._create_tables()
-        self._check_layout()
+
+    def _stage(self, copy: bool) -> None:
+        """Start writing: a staging copy of the current file (or a new one), opened for writing."""
+        _remove_stale_staging(self.path)
+        staging = self.path.with_name(
+            f".{self.path.name}.{os.getpid()}-{uuid.uuid4().hex[:8]}{_STAGING}"
+        )
+        try:
+            if copy:
+                shutil.copyfile(self.path, staging)
+        except OSError as exc:
+            raise StoreError(f"{staging}: cannot copy the store to update it ({exc})") from None
+        self.staging = staging
+        self.db = self._connect(staging, read_only=False)
+        self._create_tables()
+
+    def _writable(self) -> None:
+        if self.read_only:
+            raise StoreError(f"{self.path}: opened read-only")
+        if self.staging is None:
+            self.db.close()
+            self._stage(copy=True)
 
     def _create_tables(self) -> None:
         batch = pa.Table.from_batches([], schema=POST_SCHEMA)  # noqa: F841 — read by DuckDB by name
@@ -84,20 +126,33 @@ class EmbeddedStore(Store):
             self.db.execute("INSERT INTO layout VALUES (?)", [LAYOUT_VERSION])
 
     def _check_layout(self) -> None:
-        try:
-            version = self.db.execute("SELECT max(version) FROM layout").fetchall()[0][0]
-        except duckdb.Error:
-            version = None
-        if version != LAYOUT_VERSION:
+        if _layout(self.db) != LAYOUT_VERSION:
             raise StoreError(
                 f"{self.path}: this store was built by another filmbuzz version; "
-                "run `filmbuzz index --rebuild` to rebuild it from the lake"
+                "run `filmbuzz index` to rebuild it from the lake"
             )
 
     def close(self) -> None:
-        self.db.close()
+        """Close; a writer's staging file replaces the current store here."""
+        if self.staging is None:
+            self.db.close()
+            return
+        staging, self.staging = self.staging, None
+        try:
+            self.db.execute("CHECKPOINT")
+        finally:
+            self.db.close()
+        try:
+            fsync(staging)
+            os.replace(staging, self.path)
+            fsync(self.path.parent)
+        except OSError as exc:
+            raise StoreError(
+                f"{self.path}: cannot put the updated store in place ({exc})"
+            ) from None
 
     def write_posts(self, table: pa.Table) -> int:
+        self._writable()
         batch = table.select(POST_SCHEMA.names)  # noqa: F841 — read by DuckDB by name
         with self._transaction():
             self.db.execute("DELETE FROM posts WHERE id IN (SELECT id FROM batch)")
@@ -107,6 +162,7 @@ class EmbeddedStore(Store):
         return table.num_rows
 
     def write_signals(self, table: pa.Table) -> int:
+        self._writable()
         batch = table.select(SIGNAL_SCHEMA.names)  # noqa: F841 — read by DuckDB by name
         with self._transaction():
             self.db.execute("DELETE FROM signals WHERE id IN (SELECT id FROM batch)")
@@ -124,14 +180,19 @@ class EmbeddedStore(Store):
         self.db.execute("COMMIT")
 
     def clear(self) -> None:
-        with self._transaction():
-            for name in ("posts", "post_films", "signals", "indexed_files"):
-                self.db.execute(f"DELETE FROM {name}")
+        """Start again from an empty store (the current one serves readers until `close()`)."""
+        if self.read_only:
+            raise StoreError(f"{self.path}: opened read-only")
+        self.db.close()
+        if self.staging is not None:
+            self.staging.unlink(missing_ok=True)
+        self._stage(copy=False)
 
     def indexed_files(self) -> set[str]:
         return {row[0] for row in self.db.execute("SELECT name FROM indexed_files").fetchall()}
 
     def mark_indexed(self, name: str) -> None:
+        self._writable()
         self.db.execute("INSERT OR IGNORE INTO indexed_files VALUES (?)", [name])
 
     def post_count(self, where: Filter | None = None) -> int:
@@ -230,3 +291,49 @@ def _empty(selects: list[str]) -> pd.DataFrame:
     return pd.DataFrame(
         {name: pd.Series(dtype="object") for name in names} | {"posts": pd.Series(dtype="int64")}
     )
+
+
+def _prepare_folder(path: Path) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StoreError(f"{path}: cannot create the store's folder ({exc.strerror})") from None
+    if path.exists() and not path.is_file():
+        raise StoreError(f"{path}: is not a file; move it away or set [store] path")
+
+
+def _usable(path: Path) -> bool:
+    """Whether a writer can start from a copy of `path`: it exists, has no write-ahead log
+    left by a killed process (a copy would miss it) and has this version's layout."""
+    if not path.is_file() or path.with_name(path.name + ".wal").exists():
+        return False
+    try:
+        with duckdb.connect(str(path), read_only=True) as db:
+            return _layout(db) == LAYOUT_VERSION
+    except duckdb.Error:
+        return False
+
+
+def _layout(db: duckdb.DuckDBPyConnection) -> int | None:
+    try:
+        return db.execute("SELECT max(version) FROM layout").fetchall()[0][0]  # type: ignore[no-any-return]
+    except duckdb.Error:
+        return None
+
+
+def _remove_stale_staging(path: Path) -> None:
+    """Staging files of writers that died (their process is gone)."""
+    for staging in path.parent.glob(f".{path.name}.*-*{_STAGING}*"):
+        pid = staging.name.removeprefix(f".{path.name}.").split("-", 1)[0]
+        if pid.isdigit() and not _alive(int(pid)):
+            staging.unlink(missing_ok=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

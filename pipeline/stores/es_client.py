@@ -11,7 +11,7 @@ from elastic_transport import ConnectionError as TransportConnectionError
 from elastic_transport import HttpHeaders, Urllib3HttpNode
 from elasticsearch import ApiError, AuthenticationException, Elasticsearch
 
-from pipeline.config import ElasticsearchConfig
+from pipeline.config import ElasticsearchConfig, checked_es_url
 from pipeline.errors import StoreError
 
 MIN_VERSION = {"elasticsearch": 8, "opensearch": 2}
@@ -42,8 +42,14 @@ def connection_settings(
     config: ElasticsearchConfig, env: Mapping[str, str] = os.environ
 ) -> dict[str, Any]:
     """Client keyword arguments; the environment wins over the config file for URL and CA."""
+    url = config.url
+    if env.get("FILMBUZZ_ES_URL"):
+        try:
+            url = checked_es_url(env["FILMBUZZ_ES_URL"])
+        except ValueError as exc:
+            raise StoreError(f"FILMBUZZ_ES_URL: {exc}") from None
     settings: dict[str, Any] = {
-        "hosts": [env.get("FILMBUZZ_ES_URL") or config.url],
+        "hosts": [url],
         "request_timeout": config.request_timeout,
         "max_retries": config.max_retries,
         "retry_on_timeout": True,

@@ -57,7 +57,11 @@ POST_PROPERTIES: dict[str, Any] = {
     "intents": KEYWORD,
     "country": KEYWORD,
     "places": KEYWORD,
+    "text_truncated": {"type": "boolean"},
 }
+
+# Post fields added after the first release, put on existing monthly indices by `setup()`.
+ADDED_FIELDS = {name: POST_PROPERTIES[name] for name in ("text_truncated",)}
 
 SIGNAL_PROPERTIES: dict[str, Any] = {
     **{name: KEYWORD for name in ("id", "film", "source", "metric", "key")},
