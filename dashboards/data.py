@@ -19,6 +19,7 @@ from typing import Any, TypeVar, cast
 import pandas as pd
 from flask import current_app
 
+from dashboards.figures_film import DEMAND
 from pipeline.config import Config
 from pipeline.stores import Filter, Store, open_store
 from pipeline.stores.base import sentiment_table
@@ -67,9 +68,10 @@ class FilmView:
     languages: pd.DataFrame  # lang, posts
     voice: pd.DataFrame  # film, posts, share (across all tracked films)
     top_posts: pd.DataFrame
-    aspects: pd.DataFrame  # aspect, sentiment, posts
+    aspects: pd.DataFrame  # aspect, sentiment (the aspect's own), posts
     intents: pd.DataFrame  # period (week), intent, posts
     demand: pd.DataFrame  # country, intent, posts
+    asking: pd.DataFrame  # country, posts (with any demand intent, each post once)
     signals: pd.DataFrame  # source, metric, key, day, value
 
     @property
@@ -120,11 +122,14 @@ def film_view(store: Store, config: Config, where: Filter) -> FilmView:
         "reach": lambda s: s.totals(where, ["source", "lang"]),
         "voice": lambda s: s.share_of_voice(everyone),
         "top_posts": lambda s: s.top_posts(where, limit=TOP_POSTS),
-        "aspects": lambda s: _without_film(s.totals(where, ["aspect", "sentiment"])),
+        "aspects": lambda s: _without_film(s.totals(where, ["aspect", "aspect_sentiment"])).rename(
+            columns={"aspect_sentiment": "sentiment"}
+        ),
         "intents": lambda s: _without_film(
             s.counts(replace(where, granularity="week"), ["intent"])
         ),
         "demand": lambda s: _without_film(s.totals(where, ["country", "intent"])),
+        "asking": lambda s: _without_film(s.totals(replace(where, intents=DEMAND), ["country"])),
         # Signals are snapshots (stats as of the crawl): all of them, charts pick their days.
         "signals": lambda s: s.signals(undated).drop(columns=["film"]),
     }
@@ -153,6 +158,7 @@ def empty_film_view(where: Filter) -> FilmView:
         aspects=frame("aspect", "sentiment", "posts"),
         intents=frame("period", "intent", "posts"),
         demand=frame("country", "intent", "posts"),
+        asking=frame("country", "posts"),
         signals=frame("source", "metric", "key", "day", "value"),
     )
 

@@ -6,17 +6,20 @@ Pure functions: frames (and the film's config) in, a plotly Figure out; the repo
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from datetime import date
 
 import pandas as pd
 import plotly.graph_objects as go
 
+from dashboards.drill import Drill
 from dashboards.figures import (
     MUTED,
     SENTIMENT_COLORS,
     SENTIMENT_NAMES,
     base_figure,
     empty_figure,
+    period_links,
     plotly_text,
 )
 from dashboards.geo import alpha3, country_name
@@ -37,6 +40,8 @@ INTENT_COLORS = {
     "recommend": "#2f9e44",
 }
 DEMAND = ("where_to_watch", "piracy", "want_to_see")
+# The NLP's aspects (nlp.components.cues.ASPECTS; not imported here, as that loads spaCy).
+ASPECTS = ("acting", "story", "direction", "visuals", "sound", "pacing", "ending", "tone")
 BUBBLE_MAX = 36
 STATUS_COLORS = {
     "Released": "#b2f2bb",
@@ -57,8 +62,9 @@ def intent_name(code: str) -> str:
     return INTENT_NAMES.get(code, code.replace("_", " ").capitalize())
 
 
-def aspects_figure(aspects: pd.DataFrame) -> go.Figure:
-    """What people praise and criticise: per aspect, positive to the right, negative to the left."""
+def aspects_figure(aspects: pd.DataFrame, drill: Drill | None = None) -> go.Figure:
+    """What people praise and criticise (aspect, sentiment of the aspect, posts): per aspect,
+    positive to the right, negative to the left; with `drill`, a bar links to its posts."""
     title = "Aspects and their sentiment"
     if aspects.empty or not int(aspects["posts"].sum()):
         return empty_figure(title)
@@ -69,14 +75,17 @@ def aspects_figure(aspects: pd.DataFrame) -> go.Figure:
     labels = [plotly_text(str(a).capitalize()) for a in wide.index]
     fig = base_figure(title, height=max(260, 60 + 34 * len(wide)))
     for label, sign in (("neg", -1), ("pos", 1), ("neu", 1)):
+        links = [
+            drill.href(aspect=str(a), aspect_sentiment=label) if drill else "" for a in wide.index
+        ]
         fig.add_bar(
             y=labels,
             x=wide[label] * sign,
             orientation="h",
             name=SENTIMENT_NAMES[label],
             marker={"color": SENTIMENT_COLORS[label]},
-            customdata=wide[label],
-            hovertemplate=f"%{{y}} · {SENTIMENT_NAMES[label]}: %{{customdata}}<extra></extra>",
+            customdata=[[int(n), link] for n, link in zip(wide[label], links, strict=True)],
+            hovertemplate=f"%{{y}} · {SENTIMENT_NAMES[label]}: %{{customdata[0]}}<extra></extra>",
         )
     legend = {"orientation": "h", "x": 1, "xanchor": "right", "y": 1.02, "yanchor": "bottom"}
     fig.update_layout(barmode="relative", showlegend=True, legend=legend)
@@ -87,25 +96,36 @@ def aspects_figure(aspects: pd.DataFrame) -> go.Figure:
     return fig
 
 
-def intents_figure(intents: pd.DataFrame) -> go.Figure:
-    """Posts per week by intent (period, intent, posts)."""
+def intents_figure(
+    intents: pd.DataFrame, weeks: pd.DatetimeIndex | None = None, drill: Drill | None = None
+) -> go.Figure:
+    """Posts per week by intent (period, intent, posts), 0 in a week of `weeks` (default: from
+    the first week with posts to the last) without any; with `drill`, a point links to its posts."""
     title = "Intents per week"
     if intents.empty or not int(intents["posts"].sum()):
         return empty_figure(title)
-    fig = base_figure(title, height=320)
-    for code, rows in intents.groupby("intent", sort=False):
-        fig.add_scatter(
-            x=pd.to_datetime(rows["period"]),
-            y=rows["posts"],
-            # Markers only while they can be told apart (they also cost rendering time).
-            mode="lines+markers" if len(rows) <= 30 else "lines",
-            name=intent_name(str(code)),
-            line={"color": INTENT_COLORS.get(str(code), MUTED), "width": 2},
-            hovertemplate=f"{intent_name(str(code))}: %{{y}}<extra></extra>",
-        )
-    fig.update_layout(
-        showlegend=True, hovermode="x unified", legend={"orientation": "h", "y": -0.2}
+    wide = intents.pivot_table(
+        index=pd.to_datetime(intents["period"]), columns="intent", values="posts", aggfunc="sum"
     )
+    if weeks is None:
+        weeks = pd.date_range(wide.index.min(), wide.index.max(), freq="7D")
+    wide = wide.reindex(weeks.union(wide.index), fill_value=0).fillna(0).astype("int64")
+    fig = base_figure(title, height=320)
+    for code in [c for c in INTENT_COLORS if c in wide.columns] + [
+        c for c in wide.columns if c not in INTENT_COLORS
+    ]:
+        name = intent_name(str(code))
+        fig.add_scatter(
+            x=wide.index,
+            y=wide[code],
+            # Markers only while they can be told apart (they also cost rendering time).
+            mode="lines+markers" if len(wide) <= 30 else "lines",
+            name=name,
+            line={"color": INTENT_COLORS.get(str(code), MUTED), "width": 2},
+            customdata=period_links(drill, wide.index.to_series(), "week", intent=str(code)),
+            hovertemplate=f"Week of %{{x|%d %b %Y}}<br>{name}: %{{y}} posts<extra></extra>",
+        )
+    fig.update_layout(showlegend=True, hovermode="closest", legend={"orientation": "h", "y": -0.2})
     fig.update_yaxes(title_text="Posts per week", rangemode="tozero")
     return fig
 
@@ -121,8 +141,18 @@ def release_status(film: Film, as_of: date) -> dict[str, str]:
     return status
 
 
-def demand_map(demand: pd.DataFrame, film: Film, as_of: date) -> go.Figure:
-    """Where people ask where to watch, talk piracy or want to see it, coloured by release status."""
+def demand_map(
+    demand: pd.DataFrame,
+    film: Film,
+    as_of: date,
+    drill: Drill | None = None,
+    asking: Mapping[str, int] | None = None,
+) -> go.Figure:
+    """Where people ask where to watch, talk piracy or want to see it, coloured by release status.
+
+    With `drill`, a country links to its demand posts; `asking` (country → posts with any
+    demand intent, each once) is the number shown for that link.
+    """
     title = "Demand by country (where to watch, piracy, want to see)"
     asks = demand[demand["intent"].isin(DEMAND) & (demand["country"] != "unknown")]
     status = release_status(film, as_of)
@@ -142,10 +172,11 @@ def demand_map(demand: pd.DataFrame, film: Film, as_of: date) -> go.Figure:
             name=name,
             showlegend=True,
             marker={"line": {"color": "white", "width": 0.5}},
-            text=[_hover(c, name, wide) for c in chosen],
+            text=[_hover(c, name, wide, asking) for c in chosen],
+            customdata=_country_links(drill, chosen),
             hovertemplate="%{text}<extra></extra>",
         )
-    _add_bubbles(fig, wide)
+    _add_bubbles(fig, wide, drill, asking)
     fig.update_geos(
         showframe=False, showcoastlines=False, projection_type="natural earth",
         showcountries=True, countrycolor="white", landcolor="#f1f3f5", showland=True,
@@ -156,7 +187,13 @@ def demand_map(demand: pd.DataFrame, film: Film, as_of: date) -> go.Figure:
     return fig
 
 
-def _add_bubbles(fig: go.Figure, wide: pd.DataFrame) -> None:
+def _country_links(drill: Drill | None, countries: list[str]) -> list[str] | None:
+    return [drill.href(country=c, intent=DEMAND) for c in countries] if drill else None
+
+
+def _add_bubbles(
+    fig: go.Figure, wide: pd.DataFrame, drill: Drill | None, asking: Mapping[str, int] | None
+) -> None:
     totals = wide.sum(axis=1)
     totals = totals[totals > 0]
     if totals.empty:
@@ -172,17 +209,22 @@ def _add_bubbles(fig: go.Figure, wide: pd.DataFrame) -> None:
             "line": {"color": "#a61e4d", "width": 1},
         },
         name="Demand (posts)",
-        text=[_hover(c, None, wide) for c in known],
+        text=[_hover(c, None, wide, asking) for c in known],
+        customdata=_country_links(drill, known),
         hovertemplate="%{text}<extra></extra>",
     )
 
 
-def _hover(code: str, status: str | None, wide: pd.DataFrame) -> str:
+def _hover(
+    code: str, status: str | None, wide: pd.DataFrame, asking: Mapping[str, int] | None
+) -> str:
     lines = [f"<b>{plotly_text(country_name(code))}</b>"]
     if status:
         lines.append(status)
     if code in wide.index:
         lines += [f"{intent_name(i)}: {int(wide.at[code, i])}" for i in DEMAND]
+    if asking is not None:
+        lines.append(f"Posts asking: {int(asking.get(code, 0))} (click to read)")
     return "<br>".join(lines)
 
 

@@ -14,7 +14,6 @@ from pipeline.config import Config
 from pipeline.exports import tables
 from pipeline.exports.daily import daily, daily_columns
 from pipeline.exports.safe import Format, write_table
-from pipeline.lake import Lake
 from pipeline.stores.base import Store
 
 KINDS = ("daily", "posts", "territories", "aspects")
@@ -43,7 +42,7 @@ def build(
             return pd.DataFrame(columns=daily_columns(config))
         return pd.concat(frames, ignore_index=True)
     if kind == "posts":
-        return tables.posts(store, config, slugs, start, end, Lake(config.data_dir / "lake"))
+        return tables.posts(store, config, slugs, start, end)
     if kind == "territories":
         return tables.territories(store, config, slugs, start, end, local_today(config))
     return tables.aspects(store, config, slugs, start, end)
