@@ -12,7 +12,7 @@ import functools
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any, TypeVar, cast
 
@@ -54,6 +54,7 @@ class Choices:
     sources: list[str]
     languages: list[str]
     countries: list[str]
+    film_first: dict[str, date] = field(default_factory=dict)  # each film's first post day
 
 
 @dataclass(frozen=True)
@@ -101,7 +102,8 @@ def choices(store: Store, config: Config) -> Choices:
     """The filters' options over every tracked film (one grouped query and one daily count)."""
     where = Filter(films=tuple(f.slug for f in config.films), timezone=config.project.timezone)
     totals = store.totals(where, ["source", "lang", "country"])
-    periods = pd.to_datetime(store.volume(where)["period"])
+    volume = store.volume(where)
+    periods = pd.to_datetime(volume["period"])
 
     def ranked(column: str) -> list[str]:
         sums = totals.groupby(column)["posts"].sum().sort_values(ascending=False)
@@ -109,7 +111,10 @@ def choices(store: Store, config: Config) -> Choices:
 
     first = periods.min().date() if len(periods) else None
     last = periods.max().date() if len(periods) else None
-    return Choices(first, last, ranked("source"), ranked("lang"), ranked("country"))
+    firsts = {
+        str(f): pd.Timestamp(d).date() for f, d in volume.groupby("film")["period"].min().items()
+    }
+    return Choices(first, last, ranked("source"), ranked("lang"), ranked("country"), firsts)
 
 
 def film_view(store: Store, config: Config, where: Filter) -> FilmView:

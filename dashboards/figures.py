@@ -14,6 +14,7 @@ from datetime import date, timedelta
 import pandas as pd
 import plotly.graph_objects as go
 
+from dashboards.coverage import Gap
 from dashboards.drill import Drill
 from pipeline.config import Film, FilmEvent
 
@@ -24,6 +25,7 @@ ACCENT = "#3b5bdb"
 # Lighter than the event colours, so event lines stay visible over the bars.
 VOLUME = "#8fa9d6"
 OTHER = "#cbd5e1"
+NO_DATA = "rgba(134, 142, 150, 0.14)"  # spans without data: not the same as 0 posts
 
 SENTIMENT_COLORS = {"pos": "#2f9e44", "neu": "#adb5bd", "neg": "#e03131"}
 SENTIMENT_NAMES = {"pos": "Positive", "neu": "Neutral", "neg": "Negative"}
@@ -99,9 +101,11 @@ def mentions_figure(
     window: tuple[date, date] | None = None,
     unit: str = "day",
     drill: Drill | None = None,
+    gaps: Sequence[Gap] = (),
 ) -> go.Figure:
     """Posts per day or week (columns period, posts) with the film's events and releases marked;
-    with `drill`, a bar links to its posts."""
+    spans without data (`gaps`) shaded apart from days with 0 posts; with `drill`, a bar links
+    to its posts."""
     title = f"Mentions per {unit}"
     if volume.empty or not int(volume["posts"].sum()):
         return empty_figure(title)
@@ -117,6 +121,7 @@ def mentions_figure(
         hovertemplate=("Week of " if unit == "week" else "")
         + "%{x|%a %d %b %Y}<br>%{y} posts<extra></extra>",
     )
+    _add_gaps(fig, gaps)
     _add_markers(fig, markers(film, lo, hi), lo, hi)
     fig.update_xaxes(range=[lo - timedelta(days=1), hi + timedelta(days=1)], type="date")
     fig.update_yaxes(title_text="Posts", rangemode="tozero")
@@ -326,6 +331,24 @@ def base_figure(title: str, height: int = 320) -> go.Figure:
 def _style_axes(fig: go.Figure) -> None:
     fig.update_xaxes(showgrid=False, linecolor=GRID)
     fig.update_yaxes(gridcolor=GRID, zeroline=False)
+
+
+def _add_gaps(fig: go.Figure, gaps: Sequence[Gap]) -> None:
+    for gap in gaps:
+        fig.add_vrect(
+            x0=gap.start - timedelta(hours=12),
+            x1=gap.end + timedelta(hours=12),
+            fillcolor=NO_DATA,
+            line={"color": MUTED, "width": 1, "dash": "dot"},
+            layer="below",
+            name="gap",
+            annotation={
+                "text": plotly_text(gap.label),
+                "font": {"size": 11, "color": MUTED},
+                "yanchor": "top",
+            },
+            annotation_position="top left",
+        )
 
 
 def _add_markers(fig: go.Figure, found: list[Marker], lo: date, hi: date) -> None:

@@ -101,7 +101,8 @@ def aligned(
             pd.to_datetime(rows["period"]).min().date(),
             pd.to_datetime(rows["period"]).max().date(),
         )
-        series = daily(rows, min(first, day), max(last, day)).rolling(smooth, min_periods=1).mean()
+        # From the first collected post only: before it there is no data, which is not "0".
+        series = daily(rows, first, last).rolling(smooth, min_periods=1).mean()
         value = _normalised(series, norm)
         offsets = [(d.date() - day).days for d in series.index]
         parts.append(

@@ -12,6 +12,7 @@ from dash import Input, Output, callback, dcc, html
 
 from dashboards import (
     components,
+    coverage,
     data,
     figures,
     figures_film,
@@ -21,6 +22,7 @@ from dashboards import (
     queries,
     urlstate,
 )
+from dashboards.coverage import Gap
 from dashboards.drill import Drill, drill_through
 from dashboards.filterbar import filter_bar, param_id
 from dashboards.urlstate import Filters
@@ -61,12 +63,13 @@ def layout(slug: str | None = None, **query: str) -> html.Div:
     except FilmbuzzError as exc:
         return _page([_header(film, search), components.notice(str(exc))])
     as_of = filters.end or choices.last or date.today()
+    first_post = choices.film_first.get(film.slug)
     request = {"slug": film.slug, "search": search, "unit": unit}
     return _page(
         [
             _header(film, search),
             filter_bar(choices, filters),
-            *_body(config, film, view, as_of, unit, urlstate.parse_search(search)),
+            *_body(config, film, view, (as_of, first_post), unit, urlstate.parse_search(search)),
             _all_posts_link(film, search),
             dcc.Store(id=ids.FILM_REQUEST, data=request),
         ]
@@ -107,12 +110,20 @@ def _unit(filters: Filters, choices: data.Choices) -> Granularity:
 
 
 def _body(
-    config: Config, film: Film, view: data.FilmView, as_of: date, unit: str, query: dict[str, str]
+    config: Config,
+    film: Film,
+    view: data.FilmView,
+    days: tuple[date, date | None],
+    unit: str,
+    query: dict[str, str],
 ) -> list[Any]:
+    """The charts; `days` is the day the map judges release status on and the film's first post."""
+    as_of, first_post = days
     card = components.graph_card
     drill = Drill.from_search(urlstate.format_search(query), film.slug)
     window = (drill.start, drill.end) if drill.start and drill.end else None
-    mentions = figures.mentions_figure(view.volume, film, window, unit, drill)
+    volume, gaps = _honest(view, drill, unit, first_post, queries.crawl_health(config))
+    mentions = figures.mentions_figure(volume, film, window, unit, drill, gaps)
     sentiment = figures.sentiment_figure(
         view.sentiment, "7D" if unit == "day" else "28D", unit, drill
     )
@@ -242,6 +253,30 @@ def who_carries_the_buzz(request: dict[str, str]) -> list[Any]:
         return [components.notice(str(exc))]
     drill = Drill.from_search(request["search"], request["slug"])
     return insight_views.authors_panel(authors, posts, drill, config.project.timezone)
+
+
+def _honest(
+    view: data.FilmView,
+    drill: Drill,
+    unit: str,
+    first_post: date | None,
+    sources: list[dict[str, Any]],
+) -> tuple[pd.DataFrame, list[Gap]]:
+    """The page's posts per period with 0 where there were none, from the film's first post on,
+    and the spans of the range without data."""
+    series = _series(view, drill, unit)
+    if series.empty:
+        return view.volume, []
+    start, end = series.index.min().date(), series.index.max().date()
+    if first_post is not None:
+        series = series[
+            series.index
+            >= pd.Timestamp(
+                first_post - timedelta(days=first_post.weekday() if unit == "week" else 0)
+            )
+        ]
+    volume = pd.DataFrame({"period": series.index.date, "posts": series.to_numpy()})
+    return volume, coverage.gaps(drill.start or start, drill.end or end, first_post, sources)
 
 
 def _granularity(unit: str) -> Granularity:
