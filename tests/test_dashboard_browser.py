@@ -327,7 +327,9 @@ def test_overview_date_box_agrees_with_its_heading(
     page.goto(f"{site.url}/")
     page.wait_for_selector(f"#{ids.VOICE_GRAPH} .main-svg")
     heading = page.locator(f"#{ids.PERIOD}").inner_text()
-    boxes = page.locator(".filter-bar .dash-datepicker-input").evaluate_all("i => i.map(x => x.value)")
+    boxes = page.locator(".filter-bar .dash-datepicker-input").evaluate_all(
+        "i => i.map(x => x.value)"
+    )
     # The last 28 days with data: 12 Jun to 09 Jul 2023.
     assert boxes == ["2023-06-12", "2023-07-09"]
     assert "12 Jun 2023 to 09 Jul 2023" in heading

@@ -19,14 +19,18 @@ from pipeline.stores.base import Store
 KINDS = ("daily", "posts", "territories", "aspects")
 
 
+TITLE = "film_title"  # the last column of every kind: the film's title from the config
+
+
 def columns(kind: str, config: Config) -> list[str]:
     """The documented columns of an export kind, in order."""
-    return {
+    base = {
         "daily": daily_columns(config),
         "posts": tables.POST_COLUMNS,
         "territories": tables.TERRITORY_COLUMNS,
         "aspects": tables.ASPECT_COLUMNS,
     }[kind]
+    return [*base, TITLE]
 
 
 def build(
@@ -34,6 +38,16 @@ def build(
     start: date | None = None, end: date | None = None,
 ) -> pd.DataFrame:  # fmt: skip
     """The rows of one export kind for the films (default: every tracked film)."""
+    frame = _rows(kind, store, config, films, start, end)
+    titles = {film.slug: film.title for film in config.films}
+    frame[TITLE] = [titles.get(str(slug)) for slug in frame["film"]] if len(frame) else []
+    return frame.reindex(columns=columns(kind, config))
+
+
+def _rows(
+    kind: str, store: Store, config: Config, films: Sequence[str],
+    start: date | None, end: date | None,
+) -> pd.DataFrame:  # fmt: skip
     slugs = [config.film(f).slug for f in films] or [f.slug for f in config.films]
     if kind == "daily":
         frames = [daily(store, config, slug, start, end) for slug in slugs]
