@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
@@ -9,7 +10,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pipeline.config import Film, FilmEvent
+from pipeline.alerts.checks import spike_alerts
+from pipeline.config import Config, Film, FilmEvent
 from pipeline.insights.terms import Sample, post_terms, risen, term_counts
 from pipeline.insights.why import BASELINE_DAYS, explain, follows
 from pipeline.stores.base import Filter, Store
@@ -109,3 +111,13 @@ def test_follows_the_latest_event_within_two_weeks() -> None:
     assert follows(FILM, date(2023, 7, 10), date(2023, 7, 10)) is not None
     assert follows(FILM, date(2023, 7, 30), date(2023, 7, 30)) is None
     assert follows(FILM, date(2023, 7, 1), date(2023, 7, 3)) is None
+
+
+def test_spike_alert_says_why(store: Store, example_config: Config) -> None:
+    alerts = spike_alerts(store, example_config, example_config.film("red-rooms"), SPIKE_DAY)
+    (alert,) = alerts
+    assert alert.day == SPIKE_DAY
+    assert f'Why: rising: "{SPIKE_PHRASE}" (14)' in alert.message
+    why = json.loads(json.dumps(alert.to_json()))["details"]["why"]
+    assert why["terms"][0] == {"text": SPIKE_PHRASE, "posts": 14, "per_day_before": 0.0}
+    assert len(why["posts"]) == 5 and why["authors"][0]["author"].startswith("leakwatch")

@@ -143,3 +143,34 @@ def follows(film: Film, start: date, end: date) -> Event | None:
     events += [Event(r.date, "release", f"{r.country} {r.kind} release") for r in film.releases]
     near = [e for e in events if start - timedelta(days=EVENT_DAYS) <= e.day <= end]
     return max(near, key=lambda e: (e.day, e.label)) if near else None
+
+
+def why_details(found: Explanation) -> dict[str, object]:
+    """The explanation as plain JSON values (for an alert's details)."""
+    return {
+        "terms": [
+            {"text": t.text, "posts": t.posts, "per_day_before": round(t.per_day_before, 2)}
+            for t in found.terms
+        ],
+        "grew": [
+            {
+                "by": g.dimension,
+                "value": g.value,
+                "posts": g.posts,
+                "expected": round(g.expected, 2),
+            }
+            for g in found.growth[:6]
+        ],
+        "authors": [
+            {"source": str(a.source), "author": str(a.author), "posts": int(a.posts)}
+            for a in found.authors.itertuples()
+        ],
+        "posts": [str(url) for url in found.top_posts["url"]],
+        "follows": {
+            "day": found.event.day.isoformat(),
+            "kind": found.event.kind,
+            "label": found.event.label,
+        }
+        if found.event
+        else None,
+    }
