@@ -85,6 +85,7 @@ class XSpider(JsonApiSpider):
             extras={
                 "conversation_id": tweet.get("conversation_id"),
                 "quotes": metrics.get("quote_count"),
+                "followers": (user.get("public_metrics") or {}).get("followers_count"),
             },
         )
 
