@@ -9,8 +9,10 @@ Cached frames are shared between requests: treat them as read-only.
 from __future__ import annotations
 
 import functools
+import threading
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -178,8 +180,38 @@ def film_totals(store: Store, config: Config, where: Filter) -> pd.DataFrame:
 
 
 def load(loader: Callable[..., T], config: Config, *args: Any) -> T:
-    """`loader(store, config, *args)`, cached per process; `args` must be hashable."""
-    return cast(T, _cached(loader, _Keyed(config), args, _period()))
+    """`loader(store, config, *args)`, cached per process; `args` must be hashable. A result
+    being computed by `prefetch` is waited for, not computed twice."""
+    key = (loader, _Keyed(config), args, _period())
+    with _FLIGHTS_LOCK:
+        flight = _FLIGHTS.get(key)
+    return cast(T, flight.result() if flight is not None else _cached(*key))
+
+
+def prefetch(loader: Callable[..., Any], config: Config, *args: Any) -> None:
+    """Start `load(loader, config, *args)` in the background, so that the callback asking for
+    it right after the page is sent finds it computed (or computing), not to be started."""
+    key = (loader, _Keyed(config), args, _period())
+    with _FLIGHTS_LOCK:
+        if key in _FLIGHTS:
+            return
+        flight = _prefetcher().submit(_cached, *key)
+        _FLIGHTS[key] = flight
+    flight.add_done_callback(lambda _: _landed(key))
+
+
+def _landed(key: tuple[Any, ...]) -> None:
+    with _FLIGHTS_LOCK:  # the result is in the cache now (an error is raised to the waiters)
+        _FLIGHTS.pop(key, None)
+
+
+@functools.cache
+def _prefetcher() -> ThreadPoolExecutor:
+    return ThreadPoolExecutor(max_workers=2, thread_name_prefix="filmbuzz-prefetch")
+
+
+_FLIGHTS: dict[tuple[Any, ...], Future[Any]] = {}
+_FLIGHTS_LOCK = threading.Lock()
 
 
 class _Keyed:

@@ -62,6 +62,13 @@ def layout(slug: str | None = None, **query: str) -> html.Div:
         view = data.load(data.film_view, config, replace(where, granularity=unit))
     except FilmbuzzError as exc:
         return _page([_header(film, search), components.notice(str(exc))])
+    # The panels' callbacks come right after the page: start their work now.
+    query_now = urlstate.parse_search(search)
+    drill = Drill.from_search(search, film.slug)
+    period = _why_period(view, drill, unit, query_now)
+    if period:
+        data.prefetch(queries.explanation, config, where, film.slug, *period)
+    data.prefetch(queries.carriers, config, where, _rank(query_now))
     as_of = filters.end or choices.last or date.today()
     first_post = choices.film_first.get(film.slug)
     request = {"slug": film.slug, "search": search, "unit": unit}
@@ -231,11 +238,10 @@ def why_it_moved(request: dict[str, str]) -> list[Any]:
     drill = Drill.from_search(request["search"], film.slug)
     try:
         view = data.load(data.film_view, config, replace(where, granularity=_granularity(unit)))
-        start = _chosen(query.get("why"), unit) or _latest_spike(_series(view, drill, unit))
-        if start is None:
+        period = _why_period(view, drill, unit, query)
+        if period is None:
             return insight_views.why_panel(None, drill, unit)
-        end = date.fromisoformat(drill.period(start, unit)["to"])
-        found = data.load(queries.explanation, config, where, film.slug, start, end)
+        found = data.load(queries.explanation, config, where, film.slug, *period)
     except FilmbuzzError as exc:
         return [components.notice(str(exc))]
     return insight_views.why_panel(found, drill, unit)
@@ -277,6 +283,14 @@ def _honest(
         ]
     volume = pd.DataFrame({"period": series.index.date, "posts": series.to_numpy()})
     return volume, coverage.gaps(drill.start or start, drill.end or end, first_post, sources)
+
+
+def _why_period(
+    view: data.FilmView, drill: Drill, unit: str, query: dict[str, str]
+) -> tuple[date, date] | None:
+    """The period to explain: the one in the URL (`why`), else the latest spike, if any."""
+    start = _chosen(query.get("why"), unit) or _latest_spike(_series(view, drill, unit))
+    return (start, date.fromisoformat(drill.period(start, unit)["to"])) if start else None
 
 
 def _granularity(unit: str) -> Granularity:

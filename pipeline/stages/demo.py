@@ -9,7 +9,8 @@ from pathlib import Path
 from crawlers.replay import ReplaySite
 from crawlers.replay.accounts import DEMO_ENV, enable_all_sources
 from pipeline.config import Config, load_config
-from pipeline.exports import daily, write_csv
+from pipeline.exports import write_csv
+from pipeline.exports.build import build
 from pipeline.lake import Lake
 from pipeline.stages.crawl import CrawlResult, crawl
 from pipeline.stages.enrich import enrich_lake
@@ -57,7 +58,7 @@ def run_demo(example: Path, folder: Path, step: Step = lambda _: None) -> DemoRe
         from dashboards.report import write_report
 
         for film in config.films:
-            frame = daily(store, config, film.slug)
+            frame = build("daily", store, config, [film.slug])
             result.exports.append(write_csv(frame, folder / "exports" / f"daily-{film.slug}.csv"))
             result.reports.append(
                 write_report(config, store, film.slug, folder / "reports" / f"{film.slug}.html")

@@ -45,27 +45,22 @@ _FACTS = (
     "coalesce(likes, 0) + coalesce(reposts, 0) + coalesce(replies, 0) + coalesce(score, 0) AS engagement, "
     "text, title, author, stems, followers FROM facts"
 )
-_TOP_POSTS = """
-WITH hits AS (
-    SELECT id, max(engagement) AS engagement, max(published_at) AS published_at
-    FROM post_films f WHERE {clause} GROUP BY id
-    ORDER BY engagement DESC, published_at DESC, id LIMIT ? OFFSET ?
-)
+_TOP_POSTS = "SELECT * FROM ({posts}) ORDER BY engagement DESC, published_at DESC, id LIMIT ? OFFSET ?"
+# Fetched by id in a second query: a join would scan every post to find a page of them.
+_POST_RECORDS = """
 SELECT p.id, p.about AS films, p.source, p.url, p.author, p.title, p.text,
-       coalesce(p.detected_lang, p.lang) AS lang, p.published_at, p.sentiment_label,
-       p.sentiment_score, p.rating, h.engagement, p.intents, p.country,
-       (SELECT max(followers) FROM post_films x WHERE x.id = h.id) AS followers
-FROM hits h JOIN posts p ON p.id = h.id
-ORDER BY h.engagement DESC, h.published_at DESC, h.id
+       coalesce(p.detected_lang, p.lang) AS lang, p.sentiment_label, p.sentiment_score,
+       p.rating, p.intents, p.country
+FROM posts p WHERE p.id = ANY(?)
 """
 _AUTHORS = """
-WITH hits AS (SELECT DISTINCT id, source, author, engagement, followers
-              FROM post_films f WHERE {clause} AND f.author IS NOT NULL)
+WITH hits AS ({posts})
 SELECT source, author, count(*) AS posts, sum(engagement) AS engagement,
        max(followers) AS followers
 FROM hits GROUP BY source, author
 ORDER BY {order} LIMIT ?
 """
+_AUTHOR_FIELDS = "id, source, author, engagement, followers"
 _AUTHOR_ORDER = {
     "posts": "posts DESC",
     "engagement": "engagement DESC",
@@ -196,21 +191,23 @@ class EmbeddedStore(Store):
 
     def top_posts(self, where: Filter, limit: int = 10, offset: int = 0) -> pd.DataFrame:
         clause, params = _where(where)
-        frame = self._frame(_TOP_POSTS.format(clause=clause), [*params, limit, offset])
+        posts = _one_per_post(where, clause, "id, engagement, published_at, followers")
+        hits = self._frame(_TOP_POSTS.format(posts=posts), [*params, limit, offset])
+        records = self._frame(_POST_RECORDS, [list(hits["id"])])
+        frame = hits.merge(records, on="id", how="left")
         return with_film_column(frame, where)
 
     def authors(self, where: Filter, rank: AuthorRank = "posts", limit: int = 20) -> pd.DataFrame:
         clause, params = _where(where)
         order = ", ".join([_AUTHOR_ORDER[rank], *_AUTHOR_ORDER.values(), "source, author"])
-        frame = self._frame(_AUTHORS.format(clause=clause, order=order), [*params, limit])
+        posts = _one_per_post(where, f"{clause} AND f.author IS NOT NULL", _AUTHOR_FIELDS)
+        frame = self._frame(_AUTHORS.format(posts=posts, order=order), [*params, limit])
         return ranked_authors(frame, rank, limit)
 
     def post_texts(self, where: Filter, limit: int = 5000) -> pd.DataFrame:
         clause, params = _where(where)
-        sql = (
-            "SELECT DISTINCT id, language AS lang, title, text FROM post_films f "
-            f"WHERE {clause} ORDER BY id LIMIT ?"
-        )
+        posts = _one_per_post(where, clause, "id, language AS lang, title, text")
+        sql = f"{posts} ORDER BY id LIMIT ?"
         return self._frame(sql, [*params, limit]).reindex(columns=TEXT_COLUMNS)
 
     def signals(self, where: Filter, metric: str | None = None) -> pd.DataFrame:
@@ -261,6 +258,13 @@ def _where(where: Filter) -> tuple[str, list[Any]]:
     for match in word_matches(where.text):
         conditions.append(_word_condition(match, params))
     return " AND ".join(conditions), params
+
+
+def _one_per_post(where: Filter, clause: str, columns: str) -> str:
+    """The matching posts, once each: a post about two films has a row per film, but only one
+    matches when the filter names a single film (and then DISTINCT is work for nothing)."""
+    distinct = "" if len(where.films) == 1 else "DISTINCT "
+    return f"SELECT {distinct}{columns} FROM post_films f WHERE {clause}"
 
 
 def _aspect_condition(where: Filter, params: list[Any]) -> str:
