@@ -97,7 +97,7 @@ def _terms(found: Explanation, drill: Drill, period: dict[str, str]) -> html.Div
             [
                 html.Td(link(term.text, drill.href(**period, q=term.text))),
                 html.Td(f"{term.posts:,}", style={"textAlign": "right"}),
-                html.Td(f"~{term.per_day_before:.1f}/day", style={"color": MUTED}),
+                html.Td(_per_day(term.per_day_before), style={"color": MUTED}),
             ]
         )
         for term in found.terms
@@ -109,6 +109,12 @@ def _terms(found: Explanation, drill: Drill, period: dict[str, str]) -> html.Div
         else html.P("No term rose above its usual share.", style={"color": MUTED})
     )
     return html.Div([html.H4("Terms and phrases that rose", style=_H4), body], id=ids.WHY_TERMS)
+
+
+def _per_day(value: float) -> str:
+    if value == 0:
+        return "none"
+    return "<0.1/day" if value < 0.05 else f"~{value:.1f}/day"
 
 
 def _growth(found: Explanation, drill: Drill, period: dict[str, str]) -> html.Div:
@@ -137,34 +143,37 @@ def _value_name(dimension: str, value: str) -> str:
 
 
 def _carriers(found: Explanation, drill: Drill, period: dict[str, str]) -> html.Div:
-    return html.Div(
-        [html.H4("Authors who carried it", style=_H4), authors_table(found.authors, drill, period)]
-    )
+    table = authors_table(found.authors, drill, period, followers=False)
+    return html.Div([html.H4("Authors who carried it", style=_H4), table])
 
 
-def authors_table(frame: pd.DataFrame, drill: Drill, period: dict[str, str] | None = None) -> Any:
-    """Authors with their posts (a link to them), engagement and followers."""
+def authors_table(
+    frame: pd.DataFrame,
+    drill: Drill,
+    period: dict[str, str] | None = None,
+    followers: bool = True,
+) -> Any:
+    """Authors with their posts (a link to them), engagement and, with `followers`, reach."""
     if frame.empty:
         return html.P("No authors in this range.", style={"color": MUTED})
     rows = []
     for row in frame.itertuples(index=False):
         href = drill.href(**(period or {}), author=str(row.author), source=str(row.source))
-        followers = "—" if pd.isna(row.followers) else f"{int(row.followers):,}"
+        who = [
+            html.Span(str(row.author), className="author"),
+            html.Span(f" · {row.source}", style={"color": MUTED}),
+        ]
         cells = [
-            html.Td(
-                [
-                    html.Span(str(row.author), className="author"),
-                    html.Span(f" · {row.source}", style={"color": MUTED}),
-                ]
-            ),
+            html.Td(who, style={"overflowWrap": "anywhere"}),
             html.Td(link(f"{int(row.posts):,}", href), style={"textAlign": "right"}),
             html.Td(f"{int(row.engagement):,}", style={"textAlign": "right"}),
-            html.Td(followers, style={"textAlign": "right"}),
         ]
+        if followers:
+            reach = "—" if pd.isna(row.followers) else f"{int(row.followers):,}"
+            cells.append(html.Td(reach, style={"textAlign": "right"}))
         rows.append(html.Tr(cells))
-    head = html.Tr(
-        [html.Th("Author"), html.Th("Posts"), html.Th("Engagement"), html.Th("Followers")]
-    )
+    names = ["Author", "Posts", "Engagement", *(["Followers"] if followers else [])]
+    head = html.Tr([html.Th(name) for name in names])
     return html.Table(
         [html.Thead(head), html.Tbody(rows)], className="health authors", style=_TABLE
     )

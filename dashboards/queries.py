@@ -156,11 +156,14 @@ def carriers(
     """Who carries the buzz: the top authors by `rank`, and the most engaged posts of the first
     few of them."""
     authors = store.authors(where, rank, limit=TOP_AUTHORS)
-    handles = tuple(str(a) for a in authors["author"].head(5))
-    posts = (
-        store.top_posts(replace(where, authors=handles), limit=5) if handles else authors.head(0)
-    )
-    return authors, posts
+    first = authors.head(5)
+    if first.empty:
+        return authors, first
+    # Handles are per source: the same one on two sources may be two people.
+    posts = store.top_posts(replace(where, authors=tuple(first["author"])), limit=50)
+    pairs = set(zip(first["source"], first["author"], strict=True))
+    mine = [(s, a) in pairs for s, a in zip(posts["source"], posts["author"], strict=True)]
+    return authors, posts[mine].head(5).reset_index(drop=True)
 
 
 def crawl_health(config: Config) -> list[dict[str, object]]:

@@ -94,12 +94,26 @@ class Sample:
         return self.counts.get(term, 0) / self.read if self.read else 0.0
 
 
-def risen(period: Sample, baseline: Sample, limit: int = 8) -> list[Term]:
+def names_of(names: Iterable[str]) -> frozenset[str]:
+    """A film's names as terms never to report (they say which film, not why): each name's
+    words, and each name written as one word, as in a hashtag."""
+    found: set[str] = set()
+    for name in names:
+        words = [w.replace("’", "'") for w in _WORD.findall(name.casefold().lstrip("#"))]
+        found.update(words)
+        found.add("".join(words))
+    return frozenset(found)
+
+
+def risen(
+    period: Sample, baseline: Sample, limit: int = 8, names: frozenset[str] = frozenset()
+) -> list[Term]:
     """The terms whose count rose most above their baseline share, longest phrase first on
-    ties; a term inside a kept phrase that rose no more than it is left out (it is the phrase)."""
+    ties; a term inside a kept phrase that rose no more than it is left out (it is the phrase);
+    terms made only of the film's `names` are never reported."""
     candidates = []
     for text, seen in period.counts.items():
-        if seen < MIN_POSTS:
+        if seen < MIN_POSTS or all(word in names for word in text.split()):
             continue
         posts = round(seen * period.total / period.read)
         expected = baseline.share(text) * period.total

@@ -14,7 +14,7 @@ from datetime import date, timedelta
 import pandas as pd
 
 from pipeline.config import Film
-from pipeline.insights.terms import Sample, Term, risen, term_counts
+from pipeline.insights.terms import Sample, Term, names_of, risen, term_counts
 from pipeline.stores.base import Filter, Store
 
 BASELINE_DAYS = 28
@@ -110,6 +110,7 @@ def explain(
         terms=risen(
             _sample(store, period, posts, days),
             _sample(store, before, baseline_posts, BASELINE_DAYS),
+            names=names_of([film.title, *film.titles, *film.aliases, film.slug]),
         ),
         growth=growth(now, then, days),
         top_posts=store.top_posts(period, limit=limit),

@@ -45,7 +45,9 @@ _FACTS = (
     "coalesce(likes, 0) + coalesce(reposts, 0) + coalesce(replies, 0) + coalesce(score, 0) AS engagement, "
     "text, title, author, stems, followers FROM facts"
 )
-_TOP_POSTS = "SELECT * FROM ({posts}) ORDER BY engagement DESC, published_at DESC, id LIMIT ? OFFSET ?"
+_TOP_POSTS = (
+    "SELECT * FROM ({posts}) ORDER BY engagement DESC, published_at DESC, id LIMIT ? OFFSET ?"
+)
 # Fetched by id in a second query: a join would scan every post to find a page of them.
 _POST_RECORDS = """
 SELECT p.id, p.about AS films, p.source, p.url, p.author, p.title, p.text,
