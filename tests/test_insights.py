@@ -12,7 +12,7 @@ import pytest
 
 from pipeline.alerts.checks import spike_alerts
 from pipeline.config import Config, Film, FilmEvent
-from pipeline.insights.terms import Sample, post_terms, risen, term_counts
+from pipeline.insights.terms import Sample, names_of, post_terms, risen, term_counts
 from pipeline.insights.why import BASELINE_DAYS, explain, follows
 from pipeline.stores.base import Filter, Store
 from pipeline.stores.elasticsearch import ElasticsearchStore
@@ -121,3 +121,21 @@ def test_spike_alert_says_why(store: Store, example_config: Config) -> None:
     why = json.loads(json.dumps(alert.to_json()))["details"]["why"]
     assert why["terms"][0] == {"text": SPIKE_PHRASE, "posts": 14, "per_day_before": 0.0}
     assert len(why["posts"]) == 5 and why["authors"][0]["author"].startswith("leakwatch")
+
+
+def test_risen_never_reports_the_films_own_names() -> None:
+    before = pd.DataFrame({"lang": "en", "title": None, "text": ["quiet day"] * 20})
+    during = pd.DataFrame(
+        {"lang": "en", "title": None, "text": ["#RedRooms red rooms opening night tickets"] * 10}
+    )
+    names = names_of(["Red Rooms", "Les chambres rouges", "#RedRooms"])
+    found = {
+        t.text
+        for t in risen(
+            Sample(term_counts(during), 10, 10, 1),
+            Sample(term_counts(before), 20, 20, 28),
+            names=names,
+        )
+    }
+    assert "opening night tickets" in found
+    assert not {"redrooms", "red rooms", "red", "rooms"} & found

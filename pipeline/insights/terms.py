@@ -9,13 +9,15 @@ the count, keeps common words and the film's own title from rising with every sp
 from __future__ import annotations
 
 import functools
+import importlib.util
 import re
+import runpy
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 
 import pandas as pd
-import stopwordsiso
 
 MAX_WORDS = 3
 MIN_POSTS = 2  # a term in one post is an anecdote
@@ -26,9 +28,20 @@ _BREAK = re.compile(r"[.!?;:,()\[\]{}\"“”«»|/\n—–]+|\s-\s")
 
 @functools.cache
 def stop_words(language: str) -> frozenset[str]:
-    """Common words of a language (stopwords-iso), which never make a term on their own."""
-    found = stopwordsiso.stopwords(language) if stopwordsiso.has_lang(language) else set()
-    return frozenset(found) | stopwordsiso.stopwords("en")
+    """Common words of a language, and of English (posts mix it in), which never start or end
+    a term: spaCy's lists, read from their data files (importing spaCy costs a second)."""
+    return _spacy_list(language) | _spacy_list("en")
+
+
+@functools.cache
+def _spacy_list(language: str) -> frozenset[str]:
+    spec = importlib.util.find_spec("spacy")
+    folders = spec.submodule_search_locations if spec else None
+    if not folders or not language.isalpha():
+        return frozenset()
+    path = Path(next(iter(folders))) / "lang" / language / "stop_words.py"
+    found = runpy.run_path(str(path)).get("STOP_WORDS", ()) if path.is_file() else ()
+    return frozenset(str(word) for word in found)
 
 
 def post_terms(title: str | None, text: str | None, language: str) -> set[str]:
