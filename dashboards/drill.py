@@ -8,6 +8,7 @@ filters back from its URL, so the count it shows is the number that was clicked.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -39,7 +40,17 @@ class Drill:
         """The Posts view of the page's posts narrowed by `fields` (query keys of the Posts
         view; a sequence means any of its values)."""
         extra = {key: _value(value) for key, value in fields.items()}
-        return POSTS_PATH + urlstate.format_search({**self.query, **extra})
+        if extra.keys() & self.query.keys():
+            return POSTS_PATH + urlstate.format_search({**self.query, **extra})
+        # The common case, once per chart point: the page's part is encoded once.
+        tail = urlstate.format_search(extra)
+        return POSTS_PATH + (
+            self._base + "&" + tail[1:] if self._base and tail else self._base or tail
+        )
+
+    @functools.cached_property
+    def _base(self) -> str:
+        return urlstate.format_search(self.query)
 
     def period(self, first: date, unit: str) -> dict[str, str]:
         """`from` and `to` of the day or week starting `first`, within the page's range (a

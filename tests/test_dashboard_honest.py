@@ -101,3 +101,12 @@ def test_week_links_stay_inside_the_page_range() -> None:
     assert drill.period(date(2023, 7, 3), "week") == {"from": "2023-07-05", "to": "2023-07-09"}
     assert drill.period(date(2023, 7, 31), "week") == {"from": "2023-07-31", "to": "2023-07-31"}
     assert Drill().period(date(2023, 7, 3), "week") == {"from": "2023-07-03", "to": "2023-07-09"}
+
+
+def test_drill_links_narrow_the_page_filters() -> None:
+    drill = Drill({"film": "red-rooms", "source": "mastodon,reddit"})
+    assert drill.href(source="reddit") == "/posts?film=red-rooms&source=reddit"
+    assert drill.href(intent=["piracy", "want_to_see"]) == (
+        "/posts?film=red-rooms&source=mastodon,reddit&intent=piracy,want_to_see"
+    )
+    assert Drill().href() == "/posts" and Drill().href(lang="fr") == "/posts?lang=fr"
