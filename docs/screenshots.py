@@ -1,7 +1,7 @@
 """The README's screenshots, taken with Playwright (headless Chromium) on the demo's data.
 
-    filmbuzz demo --out filmbuzz-demo --no-serve
-    python docs/screenshots.py --demo filmbuzz-demo --out docs/img
+filmbuzz demo --out filmbuzz-demo --no-serve
+python docs/screenshots.py --demo filmbuzz-demo --out docs/img
 """
 
 from __future__ import annotations
@@ -72,7 +72,9 @@ def shoot(url: str, out: Path) -> list[Path]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--demo", type=Path, default=Path("filmbuzz-demo"))
     parser.add_argument("--out", type=Path, default=Path(__file__).resolve().with_name("img"))
     args = parser.parse_args()
