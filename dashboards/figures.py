@@ -111,6 +111,7 @@ def mentions_figure(
         return empty_figure(title)
     days = pd.to_datetime(volume["period"])
     lo, hi = window or (days.min().date(), days.max().date())
+    lo, hi = min([lo, *(g.start for g in gaps)]), max([hi, *(g.end for g in gaps)])
     fig = base_figure(title, height=360)
     fig.add_bar(
         x=days,

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import threading
 from collections.abc import Iterator
 from datetime import date
@@ -21,6 +22,7 @@ from dashboards.app import create_app
 from pipeline.config import Config
 from pipeline.exports.tables import POST_COLUMNS
 from pipeline.records import POST_SCHEMA
+from pipeline.stages.sources import record_runs
 from pipeline.stores.embedded import EmbeddedStore
 from tests.factories import SPIKE_DAY, SPIKE_PHRASE, enriched_post, planted_spike
 from tests.test_dashboard_browser import browser, config_in, context, errors, page  # noqa: F401
@@ -52,10 +54,20 @@ def pd_day(day: str) -> Any:
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, list[dict[str, Any]]]]:
     config: Config = config_in(tmp_path_factory.mktemp("drill"))
+    mastodon = config.sources.mastodon.model_copy(update={"enabled": True})
+    config = config.model_copy(
+        update={"sources": config.sources.model_copy(update={"mastodon": mastodon})}
+    )
     posts = rows()
     store = EmbeddedStore(config.data_dir / "store.duckdb")
     store.write_posts(pa.Table.from_pylist(posts, schema=POST_SCHEMA))
     store.close()
+    # Mastodon's crawls have failed since 8 July: its days after that have no data, not 0 posts.
+    record_runs(config.data_dir / "state", {"mastodon": {"posts": 5, "errors": 0}}, {})
+    status = config.data_dir / "state" / "sources.json"
+    runs = json.loads(status.read_text(encoding="utf-8"))
+    runs["mastodon"] |= {"status": "failed", "last_success": "2023-07-08T06:00:00+00:00"}
+    status.write_text(json.dumps(runs), encoding="utf-8")
     server = make_server("127.0.0.1", 0, create_app(config).server, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -252,4 +264,21 @@ def test_a_day_with_posts_can_be_explained(
     url, _ = site
     open_film(page, url, f"?why={date(2023, 7, 8).isoformat()}")
     assert "Sat 08 Jul 2023" in page.locator(f"#{ids.WHY} .why-summary").inner_text()
+    assert errors == []
+
+
+def test_spans_without_data_are_shaded_not_zero(
+    page: Page, site: tuple[str, list[dict[str, Any]]], errors: list[str]
+) -> None:
+    url, _ = site
+    open_film(page, url, "?from=2023-05-25")
+    labels = page.locator(f"#{ids.MENTIONS_GRAPH} .annotation-text").evaluate_all(
+        "texts => texts.map(t => t.textContent)"
+    )
+    assert "no data: before the first collected post" in labels
+    assert "mastodon down since 08 Jul" in labels
+    days = page.evaluate(
+        f"() => Array.from(document.querySelector('#{ids.MENTIONS_GRAPH} .js-plotly-plot')._fullData[0].x)"
+    )
+    assert min(days).startswith("2023-06-01")  # no 0 bars drawn before the first post
     assert errors == []
