@@ -4,9 +4,10 @@
 
 Two numbers per page, both with the data cache emptied first (a cold load):
 - server: the page's layout function (every Store query and figure) plus its JSON encoding,
-  which is what Dash's page router does for a request;
-- browser: headless Chromium, from navigation to every chart drawn (the app's scripts already
-  in the browser cache, as for any second visit).
+  which is what Dash's page router does for a request, and on the film page the two panels
+  its callbacks fill (why it moved, who carries the buzz);
+- browser: headless Chromium, from navigation to every chart drawn and every panel filled (the
+  app's scripts already in the browser cache, as for any second visit).
 The store is built once in --store and reused while it holds the asked number of posts.
 """
 
@@ -29,7 +30,7 @@ import plotly
 from werkzeug.serving import make_server
 
 from benchmarks.synthetic import films, posts
-from dashboards import data
+from dashboards import data, ids
 from dashboards.app import create_app
 from pipeline.config import Config, parse_config
 from pipeline.stores.embedded import EmbeddedStore
@@ -94,6 +95,8 @@ def pages(config: Config) -> dict[str, str]:
         "compare": "/compare",
         "posts": "/posts",
         "posts (search)": f"/posts?q=torrent&film={slug}&page=3",
+        "posts (piracy, FR)": f"/posts?film={slug}&intent=piracy&country=FR",
+        "film (explain a day)": f"/film/{slug}?why=2024-03-12&authors_by=reach",
     }
 
 
@@ -114,7 +117,33 @@ def render(app: dash.Dash, path: str) -> str:
     if "<slug>" in (page.get("path_template") or ""):
         kwargs["slug"] = route.rsplit("/", 1)[-1]
     with app.server.test_request_context(path):
-        return json.dumps(page["layout"](**kwargs), cls=plotly.utils.PlotlyJSONEncoder)
+        started = time.perf_counter()
+        layout = page["layout"](**kwargs)
+        json.dumps(layout, cls=plotly.utils.PlotlyJSONEncoder)
+        for panel in _panels(layout):  # the film page's panels, filled by their callbacks
+            json.dumps(panel, cls=plotly.utils.PlotlyJSONEncoder)
+        return time.perf_counter() - started
+
+
+def _panels(layout: Any) -> Iterator[Any]:
+    from dashboards.pages import film
+
+    request = _find(layout, ids.FILM_REQUEST)
+    if request is not None:
+        for callback in (film.why_it_moved, film.who_carries_the_buzz):
+            yield getattr(callback, "__wrapped__", callback)(request.data)
+
+
+def _find(component: Any, wanted: str) -> Any:
+    if getattr(component, "id", None) == wanted:
+        return component
+    children = getattr(component, "children", None)
+    for child in children if isinstance(children, list) else [children]:
+        if child is not None and not isinstance(child, str | int | float):
+            found = _find(child, wanted)
+            if found is not None:
+                return found
+    return None
 
 
 def _matches(page: dict[str, Any], route: str) -> bool:
@@ -160,10 +189,11 @@ def browser_times(app: dash.Dash, paths: dict[str, str], rounds: int) -> dict[st
     return result
 
 
-# Rendered: the page's content is in, and every graph on it has drawn its SVG.
+# Rendered: the page's content is in, every graph on it has drawn its SVG, and every panel
+# filled by a callback (why it moved, who carries the buzz) is filled.
 _RENDERED = """() => {
   const content = document.querySelector('#_pages_content');
-  if (!content || !content.querySelector('h1')) return false;
+  if (!content || !content.querySelector('h1') || content.querySelector('.pending')) return false;
   const graphs = content.querySelectorAll('.dash-graph');
   return [...graphs].every(g => g.querySelector('.main-svg'));
 }"""

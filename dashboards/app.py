@@ -32,8 +32,8 @@ _INDEX = Template("""<!DOCTYPE html>
 {%css%}
 <style>
   body { margin: 0; background: #f6f7f9; font-family: $font; color: $ink; }
-  .film-card > div { transition: box-shadow .15s ease, border-color .15s ease; }
-  .film-card:hover > div { border-color: #bac8ff; box-shadow: 0 4px 12px rgba(16, 24, 40, .08); }
+  .film-tile { transition: box-shadow .15s ease, border-color .15s ease; }
+  .film-tile:hover { border-color: #bac8ff; box-shadow: 0 4px 12px rgba(16, 24, 40, .08); }
   .post-link:hover { text-decoration: underline !important; }
   .pager a { color: #3b5bdb; text-decoration: none; font-weight: 500; }
   .health td, .health th { padding: 6px 10px; text-align: left; border-top: 1px solid #e5e7eb; }

@@ -113,13 +113,17 @@ def notice(message: str) -> html.Div:
 def top_posts(frame: pd.DataFrame, timezone: str = "UTC") -> html.Div:
     """The most engaged posts, each with its text (as text) and a link to the original."""
     heading = html.H3("Top posts", style={"margin": "0 0 8px", "fontSize": "16px"})
+    return html.Div([heading, post_list(frame, timezone)], style=CARD)
+
+
+def post_list(frame: pd.DataFrame, timezone: str = "UTC") -> html.Ol | html.P:
+    """Posts as a list (or a note that there are none)."""
     if frame.empty:
-        return html.Div([heading, html.P(NO_POSTS, style={"color": MUTED})], style=CARD)
+        return html.P(NO_POSTS, style={"color": MUTED})
     items = [post_item(row, timezone) for row in frame.to_dict("records")]
-    listing = html.Ol(
+    return html.Ol(
         items, className="top-posts", style={"listStyle": "none", "padding": 0, "margin": 0}
     )
-    return html.Div([heading, listing], style=CARD)
 
 
 def post_item(

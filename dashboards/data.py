@@ -9,16 +9,19 @@ Cached frames are shared between requests: treat them as read-only.
 from __future__ import annotations
 
 import functools
+import threading
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any, TypeVar, cast
 
 import pandas as pd
 from flask import current_app
 
+from dashboards.figures_film import DEMAND
 from pipeline.config import Config
 from pipeline.stores import Filter, Store, open_store
 from pipeline.stores.base import sentiment_table
@@ -53,6 +56,7 @@ class Choices:
     sources: list[str]
     languages: list[str]
     countries: list[str]
+    film_first: dict[str, date] = field(default_factory=dict)  # each film's first post day
 
 
 @dataclass(frozen=True)
@@ -67,10 +71,11 @@ class FilmView:
     languages: pd.DataFrame  # lang, posts
     voice: pd.DataFrame  # film, posts, share (across all tracked films)
     top_posts: pd.DataFrame
-    aspects: pd.DataFrame  # aspect, sentiment, posts
+    aspects: pd.DataFrame  # aspect, sentiment (the aspect's own), posts
     intents: pd.DataFrame  # period (week), intent, posts
     demand: pd.DataFrame  # country, intent, posts
     audience: pd.DataFrame  # country, posts: the audience's country, "unknown" when none
+    asking: pd.DataFrame  # country, posts (with any demand intent, each post once)
     signals: pd.DataFrame  # source, metric, key, day, value
 
     @property
@@ -100,7 +105,8 @@ def choices(store: Store, config: Config) -> Choices:
     """The filters' options over every tracked film (one grouped query and one daily count)."""
     where = Filter(films=tuple(f.slug for f in config.films), timezone=config.project.timezone)
     totals = store.totals(where, ["source", "lang", "country"])
-    periods = pd.to_datetime(store.volume(where)["period"])
+    volume = store.volume(where)
+    periods = pd.to_datetime(volume["period"])
 
     def ranked(column: str) -> list[str]:
         sums = totals.groupby(column)["posts"].sum().sort_values(ascending=False)
@@ -108,7 +114,10 @@ def choices(store: Store, config: Config) -> Choices:
 
     first = periods.min().date() if len(periods) else None
     last = periods.max().date() if len(periods) else None
-    return Choices(first, last, ranked("source"), ranked("lang"), ranked("country"))
+    firsts = {
+        str(f): pd.Timestamp(d).date() for f, d in volume.groupby("film")["period"].min().items()
+    }
+    return Choices(first, last, ranked("source"), ranked("lang"), ranked("country"), firsts)
 
 
 def film_view(store: Store, config: Config, where: Filter) -> FilmView:
@@ -121,12 +130,15 @@ def film_view(store: Store, config: Config, where: Filter) -> FilmView:
         "reach": lambda s: s.totals(where, ["source", "lang"]),
         "voice": lambda s: s.share_of_voice(everyone),
         "top_posts": lambda s: s.top_posts(where, limit=TOP_POSTS),
-        "aspects": lambda s: _without_film(s.totals(where, ["aspect", "sentiment"])),
+        "aspects": lambda s: _without_film(s.totals(where, ["aspect", "aspect_sentiment"])).rename(
+            columns={"aspect_sentiment": "sentiment"}
+        ),
         "intents": lambda s: _without_film(
             s.counts(replace(where, granularity="week"), ["intent"])
         ),
         "demand": lambda s: _without_film(s.totals(where, ["country", "intent"])),
         "audience": lambda s: _without_film(s.totals(where, ["country"])),
+        "asking": lambda s: _without_film(s.totals(replace(where, intents=DEMAND), ["country"])),
         # Signals are snapshots (stats as of the crawl): all of them, charts pick their days.
         "signals": lambda s: s.signals(undated).drop(columns=["film"]),
     }
@@ -156,6 +168,7 @@ def empty_film_view(where: Filter) -> FilmView:
         intents=frame("period", "intent", "posts"),
         demand=frame("country", "intent", "posts"),
         audience=frame("country", "posts"),
+        asking=frame("country", "posts"),
         signals=frame("source", "metric", "key", "day", "value"),
     )
 
@@ -170,8 +183,38 @@ def film_totals(store: Store, config: Config, where: Filter) -> pd.DataFrame:
 
 
 def load(loader: Callable[..., T], config: Config, *args: Any) -> T:
-    """`loader(store, config, *args)`, cached per process; `args` must be hashable."""
-    return cast(T, _cached(loader, _Keyed(config), args, _period()))
+    """`loader(store, config, *args)`, cached per process; `args` must be hashable. A result
+    being computed by `prefetch` is waited for, not computed twice."""
+    key = (loader, _Keyed(config), args, _period())
+    with _FLIGHTS_LOCK:
+        flight = _FLIGHTS.get(key)
+    return cast(T, flight.result() if flight is not None else _cached(*key))
+
+
+def prefetch(loader: Callable[..., Any], config: Config, *args: Any) -> None:
+    """Start `load(loader, config, *args)` in the background, so that the callback asking for
+    it right after the page is sent finds it computed (or computing), not to be started."""
+    key = (loader, _Keyed(config), args, _period())
+    with _FLIGHTS_LOCK:
+        if key in _FLIGHTS:
+            return
+        flight = _prefetcher().submit(_cached, *key)
+        _FLIGHTS[key] = flight
+    flight.add_done_callback(lambda _: _landed(key))
+
+
+def _landed(key: tuple[Any, ...]) -> None:
+    with _FLIGHTS_LOCK:  # the result is in the cache now (an error is raised to the waiters)
+        _FLIGHTS.pop(key, None)
+
+
+@functools.cache
+def _prefetcher() -> ThreadPoolExecutor:
+    return ThreadPoolExecutor(max_workers=2, thread_name_prefix="filmbuzz-prefetch")
+
+
+_FLIGHTS: dict[tuple[Any, ...], Future[Any]] = {}
+_FLIGHTS_LOCK = threading.Lock()
 
 
 class _Keyed:

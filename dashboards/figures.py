@@ -14,6 +14,8 @@ from datetime import date, timedelta
 import pandas as pd
 import plotly.graph_objects as go
 
+from dashboards.coverage import Gap
+from dashboards.drill import Drill
 from pipeline.config import Film, FilmEvent
 
 NO_POSTS = "No posts in this range"
@@ -23,6 +25,7 @@ ACCENT = "#3b5bdb"
 # Lighter than the event colours, so event lines stay visible over the bars.
 VOLUME = "#8fa9d6"
 OTHER = "#cbd5e1"
+NO_DATA = "rgba(134, 142, 150, 0.14)"  # spans without data: not the same as 0 posts
 
 SENTIMENT_COLORS = {"pos": "#2f9e44", "neu": "#adb5bd", "neg": "#e03131"}
 SENTIMENT_NAMES = {"pos": "Positive", "neu": "Neutral", "neg": "Negative"}
@@ -93,27 +96,46 @@ def empty_figure(title: str, message: str = NO_POSTS) -> go.Figure:
 
 
 def mentions_figure(
-    volume: pd.DataFrame, film: Film, window: tuple[date, date] | None = None, unit: str = "day"
+    volume: pd.DataFrame,
+    film: Film,
+    window: tuple[date, date] | None = None,
+    unit: str = "day",
+    drill: Drill | None = None,
+    gaps: Sequence[Gap] = (),
 ) -> go.Figure:
-    """Posts per day or week (columns period, posts) with the film's events and releases marked."""
+    """Posts per day or week (columns period, posts) with the film's events and releases marked;
+    spans without data (`gaps`) shaded apart from days with 0 posts; with `drill`, a bar links
+    to its posts."""
     title = f"Mentions per {unit}"
     if volume.empty or not int(volume["posts"].sum()):
         return empty_figure(title)
     days = pd.to_datetime(volume["period"])
     lo, hi = window or (days.min().date(), days.max().date())
+    lo, hi = min([lo, *(g.start for g in gaps)]), max([hi, *(g.end for g in gaps)])
     fig = base_figure(title, height=360)
     fig.add_bar(
         x=days,
         y=volume["posts"],
         name="Posts",
         marker={"color": VOLUME},
+        customdata=period_links(drill, days, unit),
         hovertemplate=("Week of " if unit == "week" else "")
         + "%{x|%a %d %b %Y}<br>%{y} posts<extra></extra>",
     )
+    _add_gaps(fig, gaps)
     _add_markers(fig, markers(film, lo, hi), lo, hi)
     fig.update_xaxes(range=[lo - timedelta(days=1), hi + timedelta(days=1)], type="date")
     fig.update_yaxes(title_text="Posts", rangemode="tozero")
     return fig
+
+
+def period_links(
+    drill: Drill | None, periods: pd.Series, unit: str, **fields: str | None
+) -> list[str] | None:
+    """Per period, the Posts view of its posts (narrowed by `fields`); None without a drill."""
+    if drill is None:
+        return None
+    return [drill.at(pd.Timestamp(p).date(), unit, **fields) for p in periods]
 
 
 def markers(film: Film, lo: date, hi: date) -> list[Marker]:
@@ -130,8 +152,11 @@ def markers(film: Film, lo: date, hi: date) -> list[Marker]:
     return sorted(found, key=lambda m: (m.day, m.label))
 
 
-def sentiment_figure(sentiment: pd.DataFrame, window: str = "7D") -> go.Figure:
-    """Stacked positive/neutral/negative bars per period; below, the net score over `window`."""
+def sentiment_figure(
+    sentiment: pd.DataFrame, window: str = "7D", unit: str = "day", drill: Drill | None = None
+) -> go.Figure:
+    """Stacked positive/neutral/negative bars per period; below, the net score over `window`;
+    with `drill`, a bar links to its posts."""
     title = "Sentiment over time"
     if sentiment.empty or not int(sentiment["posts"].sum()):
         return empty_figure(title)
@@ -147,7 +172,8 @@ def sentiment_figure(sentiment: pd.DataFrame, window: str = "7D") -> go.Figure:
             y=sentiment[label],
             name=SENTIMENT_NAMES[label],
             marker={"color": SENTIMENT_COLORS[label]},
-            hovertemplate=f"{SENTIMENT_NAMES[label]}: %{{y}}<extra></extra>",
+            customdata=period_links(drill, days, unit, sentiment=label),
+            hovertemplate=f"%{{x|%a %d %b %Y}}<br>{SENTIMENT_NAMES[label]}: %{{y}} posts<extra></extra>",
             row=1,
             col=1,
         )
@@ -164,7 +190,8 @@ def sentiment_figure(sentiment: pd.DataFrame, window: str = "7D") -> go.Figure:
     fig.update_layout(
         barmode="stack",
         showlegend=True,
-        hovermode="x unified",
+        # One bar segment per hover (and per click): a click opens that label's posts.
+        hovermode="closest",
         legend={
             "orientation": "h",
             "traceorder": "normal",
@@ -199,38 +226,52 @@ def rolling_net(sentiment: pd.DataFrame, window: str = "7D", min_posts: int = 5)
     return net.where(sums["posts"] >= min_posts).reset_index(drop=True)
 
 
-def source_figure(sources: pd.DataFrame) -> go.Figure:
-    """Share of posts by source (columns source, posts)."""
+def source_figure(sources: pd.DataFrame, drill: Drill | None = None) -> go.Figure:
+    """Share of posts by source (columns source, posts); with `drill`, a bar links to its posts."""
     labels = sources["source"].astype(str).tolist()
+    links = [drill.href(source=s) for s in labels] if drill else None
     return _share_bars(
-        "Share by source", labels, sources["posts"], [source_color(s) for s in labels]
+        "Share by source", labels, sources["posts"], [source_color(s) for s in labels], links
     )
 
 
-def language_figure(languages: pd.DataFrame, top: int = 8) -> go.Figure:
+def language_figure(languages: pd.DataFrame, top: int = 8, drill: Drill | None = None) -> go.Figure:
     """Share of posts by language (columns lang, posts); beyond `top`, grouped as Other."""
     ranked = languages.sort_values("posts", ascending=False)
-    labels = [language_name(str(code)) for code in ranked["lang"].head(top)]
+    codes = [[str(code)] for code in ranked["lang"].head(top)]
     values = ranked["posts"].head(top).tolist()
     rest = int(ranked["posts"].iloc[top:].sum())
     if rest:
-        labels, values = [*labels, "Other"], [*values, rest]
+        codes, values = [*codes, [str(c) for c in ranked["lang"].iloc[top:]]], [*values, rest]
+    labels = [language_name(c[0]) if len(c) == 1 else "Other" for c in codes]
     colors = [OTHER if label == "Other" else "#0c8599" for label in labels]
-    return _share_bars("Share by language", labels, pd.Series(values), colors)
+    links = [drill.href(lang=c) for c in codes] if drill else None
+    return _share_bars("Share by language", labels, pd.Series(values), colors, links)
 
 
 def voice_figure(
-    voice: pd.DataFrame, films: Sequence[Film], highlight: str | None = None
+    voice: pd.DataFrame,
+    films: Sequence[Film],
+    highlight: str | None = None,
+    drill: Drill | None = None,
 ) -> go.Figure:
-    """Share of voice across films (columns film, posts); `highlight` one film's bar."""
+    """Share of voice across films (columns film, posts); `highlight` one film's bar; with
+    `drill`, a bar links to that film's posts."""
     titles = {film.slug: film.title for film in films}
     slugs = voice["film"].astype(str).tolist()
     colors = [ACCENT if highlight in (None, slug) else OTHER for slug in slugs]
     labels = [titles.get(slug, slug) for slug in slugs]
-    return _share_bars("Share of voice", labels, voice["posts"], colors)
+    links = [drill.href(film=slug) for slug in slugs] if drill else None
+    return _share_bars("Share of voice", labels, voice["posts"], colors, links)
 
 
-def _share_bars(title: str, labels: list[str], posts: pd.Series, colors: list[str]) -> go.Figure:
+def _share_bars(
+    title: str,
+    labels: list[str],
+    posts: pd.Series,
+    colors: list[str],
+    links: list[str] | None = None,
+) -> go.Figure:
     total = int(posts.sum()) if len(posts) else 0
     if not total:
         return empty_figure(title)
@@ -245,8 +286,8 @@ def _share_bars(title: str, labels: list[str], posts: pd.Series, colors: list[st
         text=[f"{s:.0%} · {v:,}" for s, v in zip(shares, values, strict=True)],
         textposition="outside",
         cliponaxis=False,
-        customdata=values,
-        hovertemplate="%{y}: %{x:.1%} (%{customdata:,} posts)<extra></extra>",
+        customdata=[[v, link] for v, link in zip(values, links or [""] * len(values), strict=True)],
+        hovertemplate="%{y}: %{x:.1%} (%{customdata[0]:,} posts)<extra></extra>",
     )
     fig.update_xaxes(visible=False, range=[0, max(shares) * 1.3])
     fig.update_yaxes(
@@ -291,6 +332,24 @@ def base_figure(title: str, height: int = 320) -> go.Figure:
 def _style_axes(fig: go.Figure) -> None:
     fig.update_xaxes(showgrid=False, linecolor=GRID)
     fig.update_yaxes(gridcolor=GRID, zeroline=False)
+
+
+def _add_gaps(fig: go.Figure, gaps: Sequence[Gap]) -> None:
+    for gap in gaps:
+        fig.add_vrect(
+            x0=gap.start - timedelta(hours=12),
+            x1=gap.end + timedelta(hours=12),
+            fillcolor=NO_DATA,
+            line={"color": MUTED, "width": 1, "dash": "dot"},
+            layer="below",
+            name="gap",
+            annotation={
+                "text": plotly_text(gap.label),
+                "font": {"size": 11, "color": MUTED},
+                "yanchor": "top",
+            },
+            annotation_position="top left",
+        )
 
 
 def _add_markers(fig: go.Figure, found: list[Marker], lo: date, hi: date) -> None:

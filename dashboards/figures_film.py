@@ -6,17 +6,20 @@ Pure functions: frames (and the film's config) in, a plotly Figure out; the repo
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from datetime import date
 
 import pandas as pd
 import plotly.graph_objects as go
 
+from dashboards.drill import Drill
 from dashboards.figures import (
     MUTED,
     SENTIMENT_COLORS,
     SENTIMENT_NAMES,
     base_figure,
     empty_figure,
+    period_links,
     plotly_text,
 )
 from dashboards.geo import alpha3, country_name
@@ -47,6 +50,8 @@ INTENT_COLORS = {
     "recommend": "#2f9e44",
 }
 DEMAND = DEMAND_INTENTS
+# The NLP's aspects (nlp.components.cues.ASPECTS; not imported here, as that loads spaCy).
+ASPECTS = ("acting", "story", "direction", "visuals", "sound", "pacing", "ending", "tone")
 BUBBLE_MAX = 36
 STATUS_COLORS = {
     "on_demand": "#96f2d7",
@@ -68,8 +73,9 @@ def intent_name(code: str) -> str:
     return INTENT_NAMES.get(code, code.replace("_", " ").capitalize())
 
 
-def aspects_figure(aspects: pd.DataFrame) -> go.Figure:
-    """What people praise and criticise: per aspect, positive to the right, negative to the left."""
+def aspects_figure(aspects: pd.DataFrame, drill: Drill | None = None) -> go.Figure:
+    """What people praise and criticise (aspect, sentiment of the aspect, posts): per aspect,
+    positive to the right, negative to the left; with `drill`, a bar links to its posts."""
     title = "Aspects and their sentiment"
     if aspects.empty or not int(aspects["posts"].sum()):
         return empty_figure(title)
@@ -80,14 +86,17 @@ def aspects_figure(aspects: pd.DataFrame) -> go.Figure:
     labels = [plotly_text(str(a).capitalize()) for a in wide.index]
     fig = base_figure(title, height=max(260, 60 + 34 * len(wide)))
     for label, sign in (("neg", -1), ("pos", 1), ("neu", 1)):
+        links = [
+            drill.href(aspect=str(a), aspect_sentiment=label) if drill else "" for a in wide.index
+        ]
         fig.add_bar(
             y=labels,
             x=wide[label] * sign,
             orientation="h",
             name=SENTIMENT_NAMES[label],
             marker={"color": SENTIMENT_COLORS[label]},
-            customdata=wide[label],
-            hovertemplate=f"%{{y}} · {SENTIMENT_NAMES[label]}: %{{customdata}}<extra></extra>",
+            customdata=[[int(n), link] for n, link in zip(wide[label], links, strict=True)],
+            hovertemplate=f"%{{y}} · {SENTIMENT_NAMES[label]}: %{{customdata[0]}}<extra></extra>",
         )
     legend = {"orientation": "h", "x": 1, "xanchor": "right", "y": 1.02, "yanchor": "bottom"}
     fig.update_layout(barmode="relative", showlegend=True, legend=legend)
@@ -98,34 +107,54 @@ def aspects_figure(aspects: pd.DataFrame) -> go.Figure:
     return fig
 
 
-def intents_figure(intents: pd.DataFrame) -> go.Figure:
-    """Posts per week by intent (period, intent, posts)."""
+def intents_figure(
+    intents: pd.DataFrame, weeks: pd.DatetimeIndex | None = None, drill: Drill | None = None
+) -> go.Figure:
+    """Posts per week by intent (period, intent, posts), 0 in a week of `weeks` (default: from
+    the first week with posts to the last) without any; with `drill`, a point links to its posts."""
     title = "Intents per week"
     if intents.empty or not int(intents["posts"].sum()):
         return empty_figure(title)
-    fig = base_figure(title, height=320)
-    for code, rows in intents.groupby("intent", sort=False):
-        fig.add_scatter(
-            x=pd.to_datetime(rows["period"]),
-            y=rows["posts"],
-            # Markers only while they can be told apart (they also cost rendering time).
-            mode="lines+markers" if len(rows) <= 30 else "lines",
-            name=intent_name(str(code)),
-            line={"color": INTENT_COLORS.get(str(code), MUTED), "width": 2},
-            hovertemplate=f"{intent_name(str(code))}: %{{y}}<extra></extra>",
-        )
-    fig.update_layout(
-        showlegend=True, hovermode="x unified", legend={"orientation": "h", "y": -0.2}
+    wide = intents.pivot_table(
+        index=pd.to_datetime(intents["period"]), columns="intent", values="posts", aggfunc="sum"
     )
+    if weeks is None:
+        weeks = pd.date_range(wide.index.min(), wide.index.max(), freq="7D")
+    wide = wide.reindex(weeks.union(wide.index), fill_value=0).fillna(0).astype("int64")
+    fig = base_figure(title, height=320)
+    for code in [c for c in INTENT_COLORS if c in wide.columns] + [
+        c for c in wide.columns if c not in INTENT_COLORS
+    ]:
+        name = intent_name(str(code))
+        fig.add_scatter(
+            x=wide.index,
+            y=wide[code],
+            # Markers only while they can be told apart (they also cost rendering time).
+            mode="lines+markers" if len(wide) <= 30 else "lines",
+            name=name,
+            line={"color": INTENT_COLORS.get(str(code), MUTED), "width": 2},
+            customdata=period_links(drill, wide.index.to_series(), "week", intent=str(code)),
+            hovertemplate=f"Week of %{{x|%d %b %Y}}<br>{name}: %{{y}} posts<extra></extra>",
+        )
+    fig.update_layout(showlegend=True, hovermode="closest", legend={"orientation": "h", "y": -0.2})
     fig.update_yaxes(title_text="Posts per week", rangemode="tozero")
     return fig
 
 
 def demand_map(
-    demand: pd.DataFrame, known: Availability, as_of: date, audience: tuple[int, int] = (0, 0)
+    demand: pd.DataFrame,
+    known: Availability,
+    as_of: date,
+    audience: tuple[int, int] = (0, 0),
+    drill: Drill | None = None,
+    asking: Mapping[str, int] | None = None,
 ) -> go.Figure:
     """Demand (want to see, where to watch, piracy) per audience country, coloured by release
-    status on `as_of` (`pipeline.availability`); `audience`: posts with a country, all posts."""
+    status on `as_of` (`pipeline.availability`); `audience`: posts with a country, all posts.
+
+    With `drill`, a country links to its demand posts; `asking` (country → posts with any
+    demand intent, each once) is the number shown for that link.
+    """
     with_country, total = audience
     title = "Demand by audience country" + (
         f" · {with_country:,} of {total:,} posts name one" if total else ""
@@ -146,10 +175,11 @@ def demand_map(
             name=name,
             showlegend=True,
             marker={"line": {"color": "white", "width": 0.5}},
-            text=[_hover(c, name, wide, known.offers_on(c, as_of)) for c in chosen],
+            text=[_hover(c, name, wide, asking, known.offers_on(c, as_of)) for c in chosen],
+            customdata=_country_links(drill, chosen),
             hovertemplate="%{text}<extra></extra>",
         )
-    _add_bubbles(fig, wide[list(DEMAND)])
+    _add_bubbles(fig, wide[list(DEMAND)], drill, asking)
     fig.update_geos(
         showframe=False, showcoastlines=False, projection_type="natural earth",
         showcountries=True, countrycolor="white", landcolor="#f1f3f5", showland=True,
@@ -163,7 +193,13 @@ def demand_map(
     return fig
 
 
-def _add_bubbles(fig: go.Figure, wide: pd.DataFrame) -> None:
+def _country_links(drill: Drill | None, countries: list[str]) -> list[str] | None:
+    return [drill.href(country=c, intent=DEMAND) for c in countries] if drill else None
+
+
+def _add_bubbles(
+    fig: go.Figure, wide: pd.DataFrame, drill: Drill | None, asking: Mapping[str, int] | None
+) -> None:
     totals = wide.sum(axis=1)
     totals = totals[totals > 0]
     if totals.empty:
@@ -179,13 +215,18 @@ def _add_bubbles(fig: go.Figure, wide: pd.DataFrame) -> None:
             "line": {"color": "#a61e4d", "width": 1},
         },
         name="Demand (posts)",
-        text=[_hover(c, None, wide) for c in known],
+        text=[_hover(c, None, wide, asking) for c in known],
+        customdata=_country_links(drill, known),
         hovertemplate="%{text}<extra></extra>",
     )
 
 
 def _hover(
-    code: str, status: str | None, wide: pd.DataFrame, offers: list[Offer] | None = None
+    code: str,
+    status: str | None,
+    wide: pd.DataFrame,
+    asking: Mapping[str, int] | None,
+    offers: list[Offer] | None = None,
 ) -> str:
     lines = [f"<b>{plotly_text(country_name(code))}</b>"]
     if status:
@@ -196,6 +237,8 @@ def _hover(
             lines.append(f"{label}: {plotly_text(names)}")
     if code in wide.index:
         lines += [f"{intent_name(i)}: {int(wide.at[code, i])}" for i in DEMAND]
+    if asking is not None:
+        lines.append(f"Posts asking: {int(asking.get(code, 0))} (click to read)")
     return "<br>".join(lines)
 
 

@@ -135,6 +135,8 @@ def carry_filters(search: str | None, links: list[dict[str, str]]) -> list[str]:
 
 
 def _query_value(key: str, value: Any, offered: Any) -> str | None:
+    if urlstate.DEFAULTS.get(key) == value:
+        return None
     if isinstance(value, list) and not value:
         # An emptied source checklist shows nothing; an emptied dropdown means "all".
         return urlstate.NOTHING if key == "source" else None

@@ -28,4 +28,13 @@ COMPARE_TABLE = "compare-table"
 # Posts page
 POSTS_LIST = "posts-list"
 POSTS_COUNT = "posts-count"
+POSTS_TOTAL = "posts-total"
 PAGER = "posts-pager"
+POSTS_EXPORT = "posts-export"
+POSTS_DOWNLOAD = "posts-download"
+
+# Film page: why it moved, who carries the buzz
+WHY = "film-why"
+WHY_TERMS = "film-why-terms"
+AUTHORS = "film-authors"
+FILM_REQUEST = "film-request"

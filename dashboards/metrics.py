@@ -50,6 +50,19 @@ def daily(volume: pd.DataFrame, start: date, end: date) -> pd.Series:
     return series.reindex(days, fill_value=0).astype("int64")
 
 
+def filled(volume: pd.DataFrame, start: date, end: date, unit: str) -> pd.Series:
+    """Posts per day or week (a week starts on Monday) from `volume` (period, posts) over
+    [start, end], 0 where none."""
+    if unit != "week":
+        return daily(volume, start, end)
+    first = start - timedelta(days=start.weekday())
+    weeks = pd.date_range(first, end, freq="7D")
+    if volume.empty:
+        return pd.Series(0, index=weeks, dtype="int64")
+    series = volume.groupby(pd.to_datetime(volume["period"]))["posts"].sum()
+    return series.reindex(weeks, fill_value=0).astype("int64")
+
+
 def spikes(series: pd.Series, judge_from: int = 0) -> list[Spike]:
     """Days far above the film's own recent days, by the alerts' count-aware test (so the
     overview and the alerts agree on what a spike is); days before `judge_from` are not judged."""
@@ -88,7 +101,8 @@ def aligned(
             pd.to_datetime(rows["period"]).min().date(),
             pd.to_datetime(rows["period"]).max().date(),
         )
-        series = daily(rows, min(first, day), max(last, day)).rolling(smooth, min_periods=1).mean()
+        # From the first collected post only: before it there is no data, which is not "0".
+        series = daily(rows, first, last).rolling(smooth, min_periods=1).mean()
         value = _normalised(series, norm)
         offsets = [(d.date() - day).days for d in series.index]
         parts.append(

@@ -10,11 +10,16 @@ import pandas as pd
 from dashboards import metrics
 from dashboards.data import film_totals
 from dashboards.metrics import Spike
-from dashboards.urlstate import Filters
+from dashboards.urlstate import Filters, PostFilters
 from pipeline.config import Config
-from pipeline.stores import Store
+from pipeline.exports import tables
+from pipeline.insights import why
+from pipeline.stores import Filter, Store
+from pipeline.stores.base import AuthorRank
 
 POSTS_PER_PAGE = 25
+TOP_AUTHORS = 10
+EXPORT_LIMIT = 10_000  # Elasticsearch's default result window; `filmbuzz export posts` has all
 
 
 @dataclass(frozen=True)
@@ -49,7 +54,14 @@ class PostsPage:
     rows: pd.DataFrame
     total: int  # distinct posts matching
     page: int
-    has_next: bool
+
+    @property
+    def pages(self) -> int:
+        return max(-(-self.total // POSTS_PER_PAGE), 1)
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
 
 
 def overview(store: Store, config: Config, filters: Filters) -> Overview:
@@ -106,15 +118,52 @@ def compare(store: Store, config: Config, filters: Filters, slugs: tuple[str, ..
     return store.volume(filters.where(slugs, config.project.timezone))
 
 
+def posts_where(config: Config, filters: Filters, post: PostFilters) -> Filter:
+    """The Posts view's filter: its film (a tracked one, else every tracked film), the global
+    filters and its own."""
+    tracked = tuple(f.slug for f in config.films)
+    slugs = (post.film,) if post.film in tracked else tracked
+    return post.narrow(filters.where(slugs, config.project.timezone))
+
+
 def posts_page(
-    store: Store, config: Config, filters: Filters, slugs: tuple[str, ...], text: str, page: int
+    store: Store, config: Config, filters: Filters, post: PostFilters, page: int
 ) -> PostsPage:
-    """One page of the most engaged posts matching the filters and the search words."""
-    where = filters.where(slugs, config.project.timezone, text)
-    offset = (page - 1) * POSTS_PER_PAGE
-    rows = store.top_posts(where, limit=POSTS_PER_PAGE + 1, offset=offset)
-    total = store.post_count(where)
-    return PostsPage(rows.head(POSTS_PER_PAGE), total, page, len(rows) > POSTS_PER_PAGE)
+    """One page of the most engaged posts matching the filters, and how many match."""
+    where = posts_where(config, filters, post)
+    rows = store.top_posts(where, limit=POSTS_PER_PAGE, offset=(page - 1) * POSTS_PER_PAGE)
+    return PostsPage(rows, store.post_count(where), page)
+
+
+def posts_table(store: Store, config: Config, filters: Filters, post: PostFilters) -> pd.DataFrame:
+    """The Posts view as an export (the `posts` export's columns), most engaged first, at most
+    EXPORT_LIMIT posts."""
+    where = posts_where(config, filters, post)
+    rows = store.top_posts(where, limit=EXPORT_LIMIT)
+    return tables.post_rows(rows, config.project.timezone)
+
+
+def explanation(
+    store: Store, config: Config, where: Filter, slug: str, start: date, end: date
+) -> why.Explanation:
+    """Why the film moved over [start, end] under the page's filters."""
+    return why.explain(store, config.film(slug), where, start, end)
+
+
+def carriers(
+    store: Store, config: Config, where: Filter, rank: AuthorRank
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Who carries the buzz: the top authors by `rank`, and the most engaged posts of the first
+    few of them."""
+    authors = store.authors(where, rank, limit=TOP_AUTHORS)
+    first = authors.head(5)
+    if first.empty:
+        return authors, first
+    # Handles are per source: the same one on two sources may be two people.
+    posts = store.top_posts(replace(where, authors=tuple(first["author"])), limit=50)
+    pairs = set(zip(first["source"], first["author"], strict=True))
+    mine = [(s, a) in pairs for s, a in zip(posts["source"], posts["author"], strict=True)]
+    return authors, posts[mine].head(5).reset_index(drop=True)
 
 
 def crawl_health(config: Config) -> list[dict[str, object]]:

@@ -19,6 +19,8 @@ from pipeline import availability
 from pipeline.config import Config, Film
 from pipeline.stores import Store
 
+TITLE_ROOM = 24  # px of top margin the plot's own title took
+TOOLBAR_ROOM = 34  # px kept above the plot for Plotly's toolbar
 TOPOJSON = Path(__file__).resolve().with_name("assets") / "topojson" / "world_110m.json"
 
 _CSS = Template("""
@@ -44,6 +46,7 @@ h1 { margin: 0 0 4px; font-size: 28px; }
 a { color: #3b5bdb; text-decoration: none; }
 table.watch { border-collapse: collapse; width: 100%; font-size: 14px; }
 table.watch th, table.watch td { text-align: left; padding: 6px 8px; border-top: 1px solid #e5e7eb; }
+.chart-title { margin: 2px 0 0; font-size: 15px; font-weight: 600; }
 """).substitute(ink=figures.INK, muted=figures.MUTED, font=figures.FONT)
 
 
@@ -194,12 +197,20 @@ def _kpi(label: str, value: str, note: str, color: str = figures.INK) -> str:
 
 
 def _chart(name: str, figure: go.Figure) -> str:
-    return figure.to_html(
+    """The chart under its title as an HTML heading: Plotly's toolbar, which shows at the top
+    right of the plot, then covers nothing but the room left for it."""
+    title = str(figure.layout.title.text or "")
+    top = figure.layout.margin.t if figure.layout.margin.t is not None else 56
+    figure = go.Figure(figure).update_layout(
+        title_text=None, margin_t=max(top - TITLE_ROOM, TOOLBAR_ROOM)
+    )
+    chart = figure.to_html(
         full_html=False,
         include_plotlyjs=False,
         div_id=f"chart-{name}",
         config={"displaylogo": False, "responsive": True},
     )
+    return f'<h3 class="chart-title">{html.escape(title)}</h3>{chart}'
 
 
 def _top_posts(frame: pd.DataFrame, timezone: str) -> str:

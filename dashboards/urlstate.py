@@ -7,13 +7,26 @@ is the only state a page has, so a link restores the view and several workers ag
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from urllib.parse import parse_qsl, urlencode
 
 from pipeline.stores import Filter
 
 GLOBAL_KEYS = ("from", "to", "source", "lang", "country")
+# The Posts view's own filters (see `PostFilters`); `film` and `q` as before.
+POST_KEYS = (
+    "film",
+    "q",
+    "sentiment",
+    "intent",
+    "aspect",
+    "aspect_sentiment",
+    "author",
+    "min_engagement",
+)
+# Page settings left out of the URL when they have their default value.
+DEFAULTS = {"authors_by": "posts"}
 # A filter value that no post has: an emptied checklist matches nothing rather than everything.
 NOTHING = "-"
 
@@ -39,6 +52,47 @@ class Filters:
             text=text or None,
             timezone=timezone,
         )
+
+
+@dataclass(frozen=True)
+class PostFilters:
+    """The Posts view's filters beyond the global ones; empty means "all"."""
+
+    film: str | None = None
+    text: str | None = None
+    sentiments: tuple[str, ...] = ()
+    intents: tuple[str, ...] = ()
+    aspects: tuple[str, ...] = ()
+    aspect_sentiments: tuple[str, ...] = ()
+    authors: tuple[str, ...] = ()
+    min_engagement: int | None = None
+
+    def narrow(self, where: Filter) -> Filter:
+        return replace(
+            where,
+            text=self.text or None,
+            sentiments=self.sentiments,
+            intents=self.intents,
+            aspects=self.aspects,
+            aspect_sentiments=self.aspect_sentiments,
+            authors=self.authors,
+            min_engagement=self.min_engagement,
+        )
+
+
+def post_filters(query: Mapping[str, object]) -> PostFilters:
+    """The Posts view's own filters from its query parameters; malformed values are ignored."""
+    engagement = integer(query.get("min_engagement"), -1, lowest=-1)
+    return PostFilters(
+        film=str(query.get("film") or "") or None,
+        text=str(query.get("q") or "").strip() or None,
+        sentiments=split(query.get("sentiment")),
+        intents=split(query.get("intent")),
+        aspects=split(query.get("aspect")),
+        aspect_sentiments=split(query.get("aspect_sentiment")),
+        authors=split(query.get("author")),
+        min_engagement=engagement if engagement >= 0 else None,
+    )
 
 
 def parse_search(search: str | None) -> dict[str, str]:

@@ -8,6 +8,7 @@ are then scaled sublinearly and L2-normalised, so a tweet and a long review scor
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from collections.abc import Collection, Iterator
@@ -130,7 +131,7 @@ def clauses(text: str, contrast: re.Pattern[str] | None) -> list[tuple[int, int]
         if contrast is not None:
             cuts += [m.start() for m in contrast.finditer(text, start, end)]
         bounds = sorted({start, *cuts, end})
-        spans += [(a, b) for a, b in zip(bounds, bounds[1:], strict=False) if text[a:b].strip()]
+        spans += [(a, b) for a, b in itertools.pairwise(bounds) if text[a:b].strip()]
     return spans
 
 

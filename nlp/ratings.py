@@ -45,11 +45,10 @@ def rating_in_text(text: str) -> float | None:
     if not _HINTS.search(folded):
         return None
     found = patterns()
-    if "★" in text or "⭐" in text:
-        if match := found.star_pattern.search(text):
-            glyphs = match.group()
-            half = 0.5 if glyphs.endswith("½") and glyphs not in found.stars else 0.0
-            return found.stars.get(glyphs, found.stars.get(glyphs.rstrip("½"), 0.0)) + half
+    if ("★" in text or "⭐" in text) and (match := found.star_pattern.search(text)):
+        glyphs = match.group()
+        half = 0.5 if glyphs.endswith("½") and glyphs not in found.stars else 0.0
+        return found.stars.get(glyphs, found.stars.get(glyphs.rstrip("½"), 0.0)) + half
     for pattern, scale in found.scales:
         for match in pattern.finditer(folded):
             number = match.group(1)

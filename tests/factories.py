@@ -76,3 +76,60 @@ def config_for(folder: Path, films: list[Film], name: str = "Test") -> Config:
         "films": [film.model_dump(mode="json") for film in films],
     }
     return parse_config(raw, folder / "filmbuzz.toml")
+
+
+SPIKE_DAY = date(2023, 7, 5)
+SPIKE_PHRASE = "bootleg screener"
+_EVERYDAY = [
+    ("The slow dread of this film stayed with me all night", [], None, "en"),
+    ("Where can I stream it here? Nothing on any service", ["where_to_watch"], "CA", "en"),
+    ("Really want to see it when it opens", ["want_to_see"], "CA", "en"),
+    ("The acting is superb, the lead is magnetic", [], None, "en"),
+    ("Quelle mise en scène glaçante, j'ai adoré", [], "FR", "fr"),
+    ("Je veux le voir, il passe où ?", ["want_to_see", "where_to_watch"], "FR", "fr"),
+]
+
+
+def planted_spike(film: str = "red-rooms", first: date = date(2023, 6, 1)) -> list[dict[str, Any]]:
+    """Quiet days (one or two everyday posts) from `first` to 2023-07-09, and on SPIKE_DAY
+    fourteen posts by different people passing on the same news, the SPIKE_PHRASE."""
+    rows = []
+    day_count = (date(2023, 7, 9) - first).days + 1
+    for offset in range(day_count):
+        rows += _quiet_day(film, len(rows), first.toordinal() + offset)
+    for i in range(14):
+        text = [
+            f"Someone leaked a {SPIKE_PHRASE} of it, link going around",
+            f"A {SPIKE_PHRASE} is out there already? Not cool",
+            f"Saw the {SPIKE_PHRASE} link on a forum, I will wait for the cinema",
+        ][i % 3]
+        rows.append(
+            enriched_post(
+                1000 + i, film=film, published=_at(SPIKE_DAY.toordinal(), i),
+                label=("neg", "neu")[i % 2], text=text, intents=["piracy"],
+                country="FR" if i % 2 else None, author=f"leakwatch{i}",
+                source=("mastodon", "bluesky")[i % 2],
+            )
+        )  # fmt: skip
+    return rows
+
+
+def _quiet_day(film: str, start: int, ordinal: int) -> list[dict[str, Any]]:
+    rows = []
+    for k in range(1 + ordinal % 2):
+        text, intents, country, lang = _EVERYDAY[(ordinal + k) % len(_EVERYDAY)]
+        rows.append(
+            enriched_post(
+                start + k + 1, film=film, published=_at(ordinal, k), label=("pos", "neu")[k],
+                text=text, intents=intents, country=country, lang=lang, detected_lang=lang,
+                aspects=[{"aspect": "acting", "label": "pos", "score": 0.5}] if "acting" in text else [],
+                author=f"regular{(ordinal + k) % 9}",
+            )
+        )  # fmt: skip
+    return rows
+
+
+def _at(ordinal: int, minute: int) -> datetime:
+    return datetime.combine(date.fromordinal(ordinal), datetime.min.time(), UTC).replace(
+        hour=15, minute=minute
+    )

@@ -13,6 +13,7 @@ import pytest
 
 from dashboards import components, figures
 from dashboards.data import FilmView, empty_film_view, film_filter
+from dashboards.drill import Drill
 from dashboards.report import render_report, write_report
 from pipeline.config import Config, Film
 from pipeline.stores.embedded import EmbeddedStore
@@ -176,7 +177,13 @@ def test_language_figure_names_languages_and_groups_the_rest() -> None:
     frame = pd.DataFrame({"lang": ["en", "fr", "ja", "xx", "und"], "posts": [10, 5, 3, 2, 1]})
     (bars,) = figures.language_figure(frame, top=3).data
     assert list(bars.y) == ["English", "French", "Japanese", "Other"]
-    assert list(bars.customdata) == [10, 5, 3, 3]
+    assert [int(c[0]) for c in bars.customdata] == [10, 5, 3, 3]
+    drill = Drill({"film": "red-rooms"})
+    (linked,) = figures.language_figure(frame, top=3, drill=drill).data
+    assert [c[1] for c in linked.customdata] == [
+        "/posts?film=red-rooms&lang=en", "/posts?film=red-rooms&lang=fr",
+        "/posts?film=red-rooms&lang=ja", "/posts?film=red-rooms&lang=xx,und",
+    ]  # fmt: skip
 
 
 def test_share_figures_keep_labels_from_data_literal() -> None:

@@ -283,10 +283,29 @@ def test_queries_posts_page_paginates(
     stored: tuple[Config, Store], text: str, page: int, rows: int, has_next: bool
 ) -> None:
     config, store = stored
-    found = queries.posts_page(store, config, urlstate.Filters(), ("red-rooms",), text, page)
+    post = urlstate.PostFilters(film="red-rooms", text=text or None)
+    found = queries.posts_page(store, config, urlstate.Filters(), post, page)
     assert len(found.rows) == rows
     assert found.has_next is has_next
     assert found.total == (30 if not text else 10)
+    assert found.pages == (2 if not text else 1)
+
+
+def test_post_filters_read_from_the_url() -> None:
+    query = urlstate.parse_search(
+        "?film=red-rooms&q=stream&sentiment=neg,neu&intent=piracy&aspect=acting"
+        "&aspect_sentiment=neg&author=a,b&min_engagement=5"
+    )
+    post = urlstate.post_filters(query)
+    where = post.narrow(urlstate.filters(query).where(("red-rooms",), "UTC"))
+    assert (where.text, where.sentiments, where.intents) == ("stream", ("neg", "neu"), ("piracy",))
+    assert (where.aspects, where.aspect_sentiments, where.authors) == (
+        ("acting",),
+        ("neg",),
+        ("a", "b"),
+    )
+    assert where.min_engagement == 5
+    assert urlstate.post_filters({"min_engagement": "lots"}).min_engagement is None
 
 
 def test_data_choices_offer_what_is_stored(stored: tuple[Config, Store]) -> None:

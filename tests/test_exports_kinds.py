@@ -190,8 +190,48 @@ def test_export_payload_is_inert_in_csv_and_xlsx(payload: str, tmp_path: Path) -
     sheet = load_workbook(write_table(frame, tmp_path / "x.xlsx", "xlsx")).active
     assert sheet is not None
     cells = [c for r in sheet.iter_rows(min_row=2) for c in r]
-    assert [c.value for c in cells] == ["'" + payload, -1, "2023-07-04"]
-    assert [c.data_type for c in cells] == ["s", "n", "s"]
+    assert [c.value for c in cells] == ["'" + payload, -1, datetime(2023, 7, 4)]
+    assert [c.data_type for c in cells] == ["s", "n", "d"]
+
+
+def test_export_xlsx_opens_ready_to_read(
+    example_config: Config, store: EmbeddedStore, tmp_path: Path
+) -> None:
+    frame = build("territories", store, example_config, ["red-rooms"])
+    sheet = load_workbook(write_table(frame, tmp_path / "t.xlsx", "xlsx")).active
+    assert sheet is not None
+    assert sheet.freeze_panes == "A2"
+    header = [c for c in next(sheet.iter_rows())]
+    assert all(c.font.bold for c in header)
+    names = [c.value for c in header]
+    first = {name: cell for name, cell in zip(names, next(sheet.iter_rows(min_row=2)), strict=True)}
+    assert first["film_title"].value == example_config.film("red-rooms").title
+    assert isinstance(first["first_mention"].value, datetime)
+    assert first["first_mention"].number_format == "yyyy-mm-dd"
+    widths = {
+        name: sheet.column_dimensions[c.column_letter].width
+        for name, c in zip(names, header, strict=True)
+    }
+    assert (
+        widths["release_status"] >= len("release_status")
+        and widths["film"] < widths["film_title"] + 20
+    )
+    assert sheet.auto_filter.ref == f"A1:{header[-1].column_letter}{len(frame) + 1}"
+
+
+def test_export_daily_carries_the_latest_known_snapshot(
+    example_config: Config, store: EmbeddedStore
+) -> None:
+    store.write_signals(
+        signals([Signal("red-rooms", "letterboxd", "watches", date(2026, 3, 1), 5000.0)])
+    )
+    frame = build("daily", store, example_config, ["red-rooms"]).set_index("date")
+    # Read on 2023-07-05 (900) and 2026-03-01 (5000): the day before the first reading
+    # carries it, later days the latest made by then.
+    assert list(frame.letterboxd_watches) == [900.0, 900.0, 900.0]
+    assert [str(d) for d in frame.letterboxd_read_on] == ["2023-07-05"] * 3
+    assert frame.youtube_views.isna().all() and frame.youtube_read_on.isna().all()
+    assert frame.wikipedia_pageviews.isna().tolist() == [False, True, True]
 
 
 @pytest.mark.parametrize("value", ["a=b", "plain", "", "café ＝", "1-2", 3.5, None])

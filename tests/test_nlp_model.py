@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from nlp.ratings import rating_in_text
 from nlp.features import Vocabulary, ngrams, normalised, sentences, tokens
 from nlp.lexicon import load_lexicon
 from nlp.model import LEX_FEATURES, SentimentModel, featurize, load_model
+from nlp.ratings import rating_in_text
 from nlp.training.data import hashed_split, read_corpus
 from nlp.training.metrics import accuracy, macro_f1, micro_prf, set_prf
 

@@ -190,6 +190,9 @@ def test_spider_x_and_bluesky_name_their_authors(crawled: Crawled) -> None:
         rows = crawled.of(source)
         assert all(r["author"] and r["url"].startswith("https://") for r in rows), source
     assert all(str(r["author"]).endswith(".bsky.social") for r in crawled.of("bluesky"))
+    # X gives each author's followers (users' public_metrics); Bluesky's search does not.
+    for row in crawled.of("x"):
+        assert json.loads(row["extras"])["followers"] == 40 + len(row["author"]) * 53
 
 
 def test_crawl_planted_secrets_never_reach_logs_lake_or_state(crawled: Crawled) -> None:

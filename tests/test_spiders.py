@@ -49,6 +49,8 @@ def test_spider_mastodon_collects_every_tagged_status_once(
     first = raw.filter(pc.equal(raw["source_id"], uris[0])).to_pylist()[0]
     assert "<" not in first["text"] and first["author"] and "@" in first["author"]
     assert first["published_at"].tzinfo is not None
+    handle = first["author"].split("@")[0]
+    assert json.loads(first["extras"])["followers"] == 10 + len(handle) * 37  # the replay's count
 
 
 def test_spider_mastodon_post_keeps_entities_decoded(

@@ -6,11 +6,12 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from pipeline.errors import StoreError
 from pipeline.records import Signal
-from pipeline.stores.base import Filter, Store
+from pipeline.stores.base import AuthorRank, Filter, Store
 from pipeline.stores.elasticsearch import ElasticsearchStore
 from pipeline.stores.embedded import EmbeddedStore
 from tests.factories import day, enriched_post, posts, signals
@@ -20,9 +21,20 @@ T = datetime
 
 def known_rows() -> list[dict]:
     return [
-        enriched_post(1, published=T(2023, 7, 4, 10, tzinfo=UTC), label="pos", likes=50),
         enriched_post(
-            2, published=T(2023, 7, 4, 23, 30, tzinfo=UTC), label="neg", source="letterboxd"
+            1,
+            published=T(2023, 7, 4, 10, tzinfo=UTC),
+            label="pos",
+            likes=50,
+            aspects=[{"aspect": "story", "label": "neg", "score": -0.4}],
+            extras='{"followers": 900}',
+        ),
+        enriched_post(
+            2,
+            published=T(2023, 7, 4, 23, 30, tzinfo=UTC),
+            label="neg",
+            source="letterboxd",
+            text="Streamed it last night; the streams kept buffering",
         ),
         enriched_post(
             3,
@@ -47,6 +59,7 @@ def known_rows() -> list[dict]:
             label="pos",
             aspects=[{"aspect": "acting", "label": "pos", "score": 0.5}],
             text="<b>Monster</b> = great",
+            author="user4",
         ),
         enriched_post(
             6,
@@ -54,6 +67,7 @@ def known_rows() -> list[dict]:
             label="pos",
             about=["red-rooms", "monster"],
             films=["red-rooms"],
+            extras='{"followers": 120, "instance": "films.example"}',
         ),
     ]
 
@@ -127,6 +141,8 @@ def test_store_share_of_voice_sums_to_one(store: Store) -> None:
         ("lang", "red-rooms", {"en": 3, "fr": 1}),
         ("intent", "monster", {"where_to_watch": 1, "want_to_see": 1}),
         ("aspect", "monster", {"acting": 1}),
+        ("aspect", "red-rooms", {"story": 1}),
+        ("aspect_sentiment", "red-rooms", {"neg": 1}),
         ("country", "monster", {"BR": 1, "unknown": 2}),
     ],
 )
@@ -152,6 +168,23 @@ def test_store_breakdowns(
         (Filter(text="100%"), 0),
         (Filter(start=day("2023-07-06")), 1),
         (Filter(start=day("2024-01-01")), 0),
+        (Filter(sentiments=("neg",)), 1),
+        (Filter(sentiments=("pos", "neu")), 6),
+        (Filter(intents=("piracy", "where_to_watch")), 1),
+        (Filter(intents=("piracy",)), 0),
+        (Filter(aspects=("acting",)), 1),
+        (Filter(aspects=("acting",), aspect_sentiments=("neg",)), 0),
+        (Filter(aspects=("story", "acting"), aspect_sentiments=("neg",)), 1),
+        (Filter(aspect_sentiments=("pos",)), 1),
+        (Filter(authors=("user4",)), 2),
+        (Filter(min_engagement=3), 3),
+        (Filter(min_engagement=0), 7),
+        (Filter(text="stream"), 1),
+        (Filter(text="STREAMING buffer"), 1),
+        (Filter(text="streaming nothing"), 0),
+        (Filter(text="glaçante"), 1),
+        (Filter(text="magnifiques"), 1),
+        (Filter(countries=("BR",), intents=("want_to_see",), sentiments=("pos",)), 1),
     ],
 )
 def test_store_filters(store: Store, where: Filter, count: int) -> None:
@@ -206,7 +239,14 @@ def test_store_counts_by_several_dimensions(store: Store) -> None:
     frame = store.totals(Filter(), ["aspect", "source"])
     assert list(frame.columns) == ["film", "aspect", "source", "posts"]
     assert frame.to_dict("records") == [
-        {"film": "monster", "aspect": "acting", "source": "mastodon", "posts": 1}
+        {"film": "monster", "aspect": "acting", "source": "mastodon", "posts": 1},
+        {"film": "red-rooms", "aspect": "story", "source": "mastodon", "posts": 1},
+    ]
+    frame = store.totals(Filter(), ["aspect_sentiment", "sentiment", "aspect"])
+    assert list(frame.columns) == ["film", "aspect_sentiment", "sentiment", "aspect", "posts"]
+    assert [tuple(r)[1:] for r in frame.itertuples(index=False)] == [
+        ("pos", "pos", "acting", 1),
+        ("neg", "pos", "story", 1),
     ]
 
 
@@ -224,3 +264,47 @@ def test_store_post_count_counts_each_post_once(
     store: Store, where: Filter | None, expected: int
 ) -> None:
     assert store.post_count(where) == expected
+
+
+@pytest.mark.parametrize(
+    ("rank", "expected"),
+    [
+        ("posts", ["user4", "user1", "user3", "user2", "user6"]),
+        ("engagement", ["user1", "user4", "user3", "user2", "user6"]),
+        ("reach", ["user1", "user6", "user4", "user3", "user2"]),
+    ],
+)
+def test_store_authors_ranked(store: Store, rank: AuthorRank, expected: list[str]) -> None:
+    frame = store.authors(Filter(), rank=rank)
+    assert list(frame.columns) == ["source", "author", "posts", "engagement", "followers"]
+    assert list(frame.author) == expected
+    rows = {r.author: (r.source, r.posts, r.engagement) for r in frame.itertuples()}
+    assert rows["user4"] == ("mastodon", 2, 4) and rows["user2"][0] == "letterboxd"
+    followers = dict(zip(frame.author, frame.followers, strict=True))
+    assert followers["user1"] == 900 and followers["user6"] == 120
+    assert pd.isna(followers["user4"])
+    assert list(store.authors(Filter(), rank=rank, limit=2).author) == expected[:2]
+
+
+def test_store_authors_follow_the_filter(store: Store) -> None:
+    frame = store.authors(Filter(films=("monster",), sentiments=("pos",)))
+    assert dict(zip(frame.author, frame.posts, strict=True)) == {"user4": 2, "user6": 1}
+
+
+def test_store_post_texts_sample_in_id_order(store: Store) -> None:
+    monster = sorted(r["id"] for r in known_rows() if "monster" in r["about"])
+    frame = store.post_texts(Filter(films=("monster",)), limit=2)
+    assert list(frame.columns) == ["id", "lang", "title", "text"]
+    assert list(frame.id) == monster[:2]
+    texts = store.post_texts(Filter(languages=("fr",)))
+    assert list(texts.text) == ["Glaçant et magnifique"] and list(texts.lang) == ["fr"]
+
+
+def test_store_top_posts_carry_intents_country_and_followers(store: Store) -> None:
+    top = store.top_posts(Filter()).set_index("id")
+    rows = known_rows()
+    assert list(top.loc[rows[3]["id"]].intents) == ["where_to_watch", "want_to_see"]
+    assert top.loc[rows[3]["id"]].country == "BR"
+    assert list(top.loc[rows[0]["id"]].intents) == []
+    assert top.loc[rows[0]["id"]].followers == 900
+    assert pd.isna(top.loc[rows[1]["id"]].followers)

@@ -90,6 +90,12 @@ def _user(post: SnapshotPost, fields: set[str], profile: dict[str, Any]) -> dict
         "id": ids.numeric(post.author),
         "username": post.author,
         "name": post.author.replace("_", " ").title(),
+        "public_metrics": {
+            "followers_count": 40 + len(post.author) * 53,
+            "following_count": 120,
+            "tweet_count": 900 + len(post.author) * 11,
+            "listed_count": 3,
+        },
     }
     if "location" in fields and profile.get("location"):
         user["location"] = profile["location"]

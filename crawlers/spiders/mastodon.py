@@ -126,6 +126,7 @@ class MastodonSpider(JsonApiSpider):
                 "instance": meta["instance"],
                 "sensitive": bool(status.get("sensitive")),
                 "tags": [t.get("name") for t in status.get("tags") or []],
+                "followers": account.get("followers_count"),
             },
         )
 

@@ -86,6 +86,7 @@ class XSpider(JsonApiSpider):
                 "conversation_id": tweet.get("conversation_id"),
                 "quotes": metrics.get("quote_count"),
                 "author_location": user.get("location"),
+                "followers": (user.get("public_metrics") or {}).get("followers_count"),
             },
         )
 

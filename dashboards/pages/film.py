@@ -3,19 +3,33 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import dash
-from dash import dcc, html
+import pandas as pd
+from dash import Input, Output, callback, dcc, html
 
-from dashboards import components, data, figures, figures_film, ids, urlstate
-from dashboards.filterbar import filter_bar
+from dashboards import (
+    components,
+    coverage,
+    data,
+    figures,
+    figures_film,
+    ids,
+    insight_views,
+    metrics,
+    queries,
+    urlstate,
+)
+from dashboards.coverage import Gap
+from dashboards.drill import Drill, drill_through
+from dashboards.filterbar import filter_bar, param_id
 from dashboards.urlstate import Filters
 from pipeline.availability import Availability, audience_share
 from pipeline.config import Config, Film
 from pipeline.errors import FilmbuzzError
-from pipeline.stores.base import Granularity
+from pipeline.stores.base import AUTHOR_RANKS, AuthorRank, Granularity
 
 AUTO = "repeat(auto-fit, minmax(300px, 1fr))"
 DAILY_DAYS = 183
@@ -27,6 +41,12 @@ def title(slug: str | None = None, **_query: str) -> str:
 
 
 dash.register_page(__name__, path_template="/film/<slug>", title=title, name="Film")
+drill_through(
+    [
+        ids.MENTIONS_GRAPH, ids.SENTIMENT_GRAPH, ids.ASPECTS_GRAPH, ids.INTENTS_GRAPH,
+        ids.DEMAND_MAP, ids.SOURCE_GRAPH, ids.LANGUAGE_GRAPH, ids.FILM_VOICE_GRAPH,
+    ]
+)  # fmt: skip
 
 
 def layout(slug: str | None = None, **query: str) -> html.Div:
@@ -43,13 +63,23 @@ def layout(slug: str | None = None, **query: str) -> html.Div:
         view = data.load(data.film_view, config, replace(where, granularity=unit))
     except FilmbuzzError as exc:
         return _page([_header(film, search), components.notice(str(exc))])
+    # The panels' callbacks come right after the page: start their work now.
+    query_now = urlstate.parse_search(search)
+    drill = Drill.from_search(search, film.slug)
+    period = _why_period(view, drill, unit, query_now)
+    if period:
+        data.prefetch(queries.explanation, config, where, film.slug, *period)
+    data.prefetch(queries.carriers, config, where, _rank(query_now))
     as_of = filters.end or choices.last or date.today()
+    first_post = choices.film_first.get(film.slug)
+    request = {"slug": film.slug, "search": search, "unit": unit}
     return _page(
         [
             _header(film, search),
             filter_bar(choices, filters),
-            *_body(config, film, view, filters, as_of, unit),
+            *_body(config, film, view, (as_of, first_post), unit, urlstate.parse_search(search)),
             _all_posts_link(film, search),
+            dcc.Store(id=ids.FILM_REQUEST, data=request),
         ]
     )
 
@@ -58,10 +88,14 @@ def _film(config: Config, slug: str | None) -> Film | None:
     return next((film for film in config.films if film.slug == slug), None)
 
 
-def demand_map(film: Film, view: data.FilmView, as_of: date) -> Any:
-    """The demand map, with availability from the config and the film's `tmdb` signals."""
+def demand_map(film: Film, view: data.FilmView, as_of: date, drill: Drill | None = None) -> Any:
+    """The demand map, with availability from the config and the film's `tmdb` signals; with
+    `drill`, each country links to its posts asking for the film."""
     known = Availability.of(film, view.signals)
-    return figures_film.demand_map(view.demand, known, as_of, audience_share(view.audience))
+    asking = dict(zip(view.asking["country"], view.asking["posts"], strict=True))
+    return figures_film.demand_map(
+        view.demand, known, as_of, audience_share(view.audience), drill, asking
+    )
 
 
 def _page(children: list[Any]) -> html.Div:
@@ -94,48 +128,67 @@ def _unit(filters: Filters, choices: data.Choices) -> Granularity:
 
 
 def _body(
-    config: Config, film: Film, view: data.FilmView, filters: Filters, as_of: date, unit: str
+    config: Config,
+    film: Film,
+    view: data.FilmView,
+    days: tuple[date, date | None],
+    unit: str,
+    query: dict[str, str],
 ) -> list[Any]:
+    """The charts; `days` is the day the map judges release status on and the film's first post."""
+    as_of, first_post = days
     card = components.graph_card
-    window = (filters.start, filters.end) if filters.start and filters.end else None
-    mentions = figures.mentions_figure(view.volume, film, window, unit)
-    sentiment = figures.sentiment_figure(view.sentiment, "7D" if unit == "day" else "28D")
+    drill = Drill.from_search(urlstate.format_search(query), film.slug)
+    window = (drill.start, drill.end) if drill.start and drill.end else None
+    volume, gaps = _honest(view, drill, unit, first_post, queries.crawl_health(config))
+    mentions = figures.mentions_figure(volume, film, window, unit, drill, gaps)
+    sentiment = figures.sentiment_figure(
+        view.sentiment, "7D" if unit == "day" else "28D", unit, drill
+    )
+    demand = demand_map(film, view, as_of, drill)
+    voice = figures.voice_figure(view.voice, config.films, highlight=film.slug, drill=drill)
     return [
         html.Div(_kpis(view, unit), id=ids.KPIS),
         html.Div(card(ids.MENTIONS_GRAPH, mentions)),
         components.grid(
             [
                 card(ids.SENTIMENT_GRAPH, sentiment),
-                card(ids.ASPECTS_GRAPH, figures_film.aspects_figure(view.aspects)),
+                card(ids.ASPECTS_GRAPH, figures_film.aspects_figure(view.aspects, drill)),
             ],
             "3fr 2fr",
         ),
         components.grid(
             [
-                card(ids.INTENTS_GRAPH, figures_film.intents_figure(view.intents)),
-                card(ids.DEMAND_MAP, demand_map(film, view, as_of)),
+                card(ids.INTENTS_GRAPH, figures_film.intents_figure(view.intents, drill=drill)),
+                card(ids.DEMAND_MAP, demand),
             ],
             AUTO,
         ),
         components.grid(
             [
-                card(ids.SOURCE_GRAPH, figures.source_figure(view.sources)),
-                card(ids.LANGUAGE_GRAPH, figures.language_figure(view.languages)),
-                card(
-                    ids.FILM_VOICE_GRAPH,
-                    figures.voice_figure(view.voice, config.films, highlight=film.slug),
-                ),
+                card(ids.SOURCE_GRAPH, figures.source_figure(view.sources, drill)),
+                card(ids.LANGUAGE_GRAPH, figures.language_figure(view.languages, drill=drill)),
+                card(ids.FILM_VOICE_GRAPH, voice),
             ],
             AUTO,
         ),
-        *_signals(view, filters),
-        html.Div(components.top_posts(view.top_posts, config.project.timezone), id=ids.TOP_POSTS),
+        insight_views.pending(ids.WHY, "Why it moved", _why_controls(view, drill, unit, query)),
+        *_signals(view, (drill.start, drill.end)),
+        components.grid(
+            [
+                html.Div(
+                    components.top_posts(view.top_posts, config.project.timezone), id=ids.TOP_POSTS
+                ),
+                insight_views.pending(ids.AUTHORS, "Who carries the buzz", _rank_controls(query)),
+            ],
+            AUTO,
+        ),
     ]
 
 
-def _signals(view: data.FilmView, filters: Filters) -> list[Any]:
+def _signals(view: data.FilmView, window: tuple[date | None, date | None]) -> list[Any]:
     facts = figures_film.signal_facts(view.signals)
-    views = figures_film.pageviews_figure(view.signals, (filters.start, filters.end))
+    views = figures_film.pageviews_figure(view.signals, window)
     chart = components.graph_card(ids.SIGNALS_GRAPH, views)
     if not facts:
         return [html.Div(chart, style=components.GRID)]
@@ -183,3 +236,129 @@ def _all_posts_link(film: Film, search: str) -> html.Div:
         style={"color": figures.ACCENT, "textDecoration": "none", "fontWeight": 500},
     )
     return html.Div(link, style={"marginTop": "12px"})
+
+
+@callback(Output(ids.WHY, "children"), Input(ids.FILM_REQUEST, "data"))
+def why_it_moved(request: dict[str, str]) -> list[Any]:
+    """The chosen period (`why` in the URL) or the latest spike, against the film's baseline."""
+    config = data.current_config()
+    film, unit = config.film(request["slug"]), request["unit"]
+    query = urlstate.parse_search(request["search"])
+    where = urlstate.filters(query).where((film.slug,), config.project.timezone)
+    drill = Drill.from_search(request["search"], film.slug)
+    try:
+        view = data.load(data.film_view, config, replace(where, granularity=_granularity(unit)))
+        period = _why_period(view, drill, unit, query)
+        if period is None:
+            return insight_views.why_panel(None, drill, unit)
+        found = data.load(queries.explanation, config, where, film.slug, *period)
+    except FilmbuzzError as exc:
+        return [components.notice(str(exc))]
+    return insight_views.why_panel(found, drill, unit)
+
+
+@callback(Output(ids.AUTHORS, "children"), Input(ids.FILM_REQUEST, "data"))
+def who_carries_the_buzz(request: dict[str, str]) -> list[Any]:
+    """The film's authors under the page's filters, ranked as the URL says (`authors_by`)."""
+    config = data.current_config()
+    query = urlstate.parse_search(request["search"])
+    where = urlstate.filters(query).where((request["slug"],), config.project.timezone)
+    try:
+        authors, posts = data.load(queries.carriers, config, where, _rank(query))
+    except FilmbuzzError as exc:
+        return [components.notice(str(exc))]
+    drill = Drill.from_search(request["search"], request["slug"])
+    return insight_views.authors_panel(authors, posts, drill, config.project.timezone)
+
+
+def _honest(
+    view: data.FilmView,
+    drill: Drill,
+    unit: str,
+    first_post: date | None,
+    sources: list[dict[str, Any]],
+) -> tuple[pd.DataFrame, list[Gap]]:
+    """The page's posts per period with 0 where there were none, from the film's first post on,
+    and the spans of the range without data."""
+    series = _series(view, drill, unit)
+    if series.empty:
+        return view.volume, []
+    start, end = series.index.min().date(), series.index.max().date()
+    if first_post is not None:
+        series = series[
+            series.index
+            >= pd.Timestamp(
+                first_post - timedelta(days=first_post.weekday() if unit == "week" else 0)
+            )
+        ]
+    volume = pd.DataFrame({"period": series.index.date, "posts": series.to_numpy()})
+    return volume, coverage.gaps(drill.start or start, drill.end or end, first_post, sources)
+
+
+def _why_period(
+    view: data.FilmView, drill: Drill, unit: str, query: dict[str, str]
+) -> tuple[date, date] | None:
+    """The period to explain: the one in the URL (`why`), else the latest spike, if any."""
+    start = _chosen(query.get("why"), unit) or _latest_spike(_series(view, drill, unit))
+    return (start, date.fromisoformat(drill.period(start, unit)["to"])) if start else None
+
+
+def _granularity(unit: str) -> Granularity:
+    return "week" if unit == "week" else "day"
+
+
+def _rank(query: dict[str, str]) -> AuthorRank:
+    value = query.get("authors_by")
+    return next((rank for rank in AUTHOR_RANKS if rank == value), "posts")
+
+
+def _series(view: data.FilmView, drill: Drill, unit: str) -> pd.Series:
+    """The page's posts per day or week, 0 where none, over its range."""
+    periods = pd.to_datetime(view.volume["period"])
+    if periods.empty:
+        return pd.Series(dtype="int64")
+    start = drill.start or periods.min().date()
+    end = drill.end or periods.max().date()
+    return metrics.filled(view.volume, start, end, unit)
+
+
+def _chosen(value: str | None, unit: str) -> date | None:
+    try:
+        day = date.fromisoformat(value or "")
+    except ValueError:
+        return None
+    return day - timedelta(days=day.weekday()) if unit == "week" else day
+
+
+def _latest_spike(series: pd.Series) -> date | None:
+    found = metrics.spikes(series)
+    return found[-1].day if found else None
+
+
+def _why_controls(view: data.FilmView, drill: Drill, unit: str, query: dict[str, str]) -> list[Any]:
+    """A period to explain: every day (or week) with posts, the busiest first; none = the
+    latest spike."""
+    series = _series(view, drill, unit)
+    busy = series[series > 0].sort_values(ascending=False, kind="stable")
+    label = "Week of %a %d %b %Y" if unit == "week" else "%a %d %b %Y"
+    options = [
+        {
+            "label": f"{pd.Timestamp(day):{label}} · {int(posts):,} posts",
+            "value": f"{pd.Timestamp(day):%Y-%m-%d}",
+        }
+        for day, posts in busy.items()
+    ]
+    chosen = _chosen(query.get("why"), unit)
+    picker = dcc.Dropdown(
+        id=param_id("why"), options=options, value=chosen.isoformat() if chosen else None,
+        placeholder="The latest spike", style={"minWidth": "300px"},
+    )  # fmt: skip
+    return [f"Explain a {unit}:", picker]
+
+
+def _rank_controls(query: dict[str, str]) -> list[Any]:
+    picker = dcc.RadioItems(
+        id=param_id("authors_by"), options=insight_views.rank_options(), value=_rank(query),
+        inline=True, labelStyle={"marginRight": "12px"},
+    )  # fmt: skip
+    return ["Rank by", picker]

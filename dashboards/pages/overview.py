@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import dash
 from dash import dcc, html
 
 from dashboards import components, data, figures, health, ids, queries, urlstate
+from dashboards.drill import Drill, drill_through
 from dashboards.filterbar import filter_bar
 from dashboards.queries import FilmPulse
 from pipeline.errors import FilmbuzzError
 
 dash.register_page(__name__, path="/", title="Overview · filmbuzz", name="Overview")
+drill_through([ids.VOICE_GRAPH])
 
 CARDS = "repeat(auto-fit, minmax(280px, 1fr))"
 
@@ -32,12 +35,16 @@ def layout(**query: str) -> html.Div:
         "momentum against the period before"
     )
     cards = [film_card(pulse, search) for pulse in summary.films]
-    voice = figures.voice_figure(summary.voice, config.films)
+    # The charts count the overview's period: the date box shows it, and links carry it.
+    shown = replace(filters, start=summary.start, end=summary.end)
+    dates = {"from": summary.start.isoformat(), "to": summary.end.isoformat()}
+    drill = Drill({**Drill.from_search(search).query, **dates}, summary.start, summary.end)
+    voice = figures.voice_figure(summary.voice, config.films, drill=drill)
     return html.Div(
         [
             heading,
             html.Div(period, id=ids.PERIOD, style={"color": figures.MUTED, "marginBottom": "16px"}),
-            filter_bar(choices, filters),
+            filter_bar(choices, shown),
             html.Div(components.grid(cards, CARDS), id=ids.FILM_CARDS),
             components.grid(
                 [
@@ -51,7 +58,7 @@ def layout(**query: str) -> html.Div:
     )
 
 
-def film_card(pulse: FilmPulse, search: str) -> dcc.Link:
+def film_card(pulse: FilmPulse, search: str) -> html.Div:
     numbers = html.Div(
         [
             _number("Mentions", components.count(pulse.posts), _momentum(pulse)),
@@ -65,21 +72,18 @@ def film_card(pulse: FilmPulse, search: str) -> dcc.Link:
         style={"display": "flex", "justifyContent": "space-between", "marginTop": "12px"},
     )
     graph = components.spark_bars(pulse.daily)
-    return dcc.Link(
-        html.Div(
-            [
-                html.Div(pulse.title, style={"fontSize": "18px", "fontWeight": 600}),
-                html.Div(str(pulse.year), style={"color": figures.MUTED, "fontSize": "13px"}),
-                numbers,
-                graph,
-                _spike(pulse),
-            ],
-            style=components.CARD,
-        ),
+    link = dcc.Link(
+        [
+            html.Div(pulse.title, style={"fontSize": "18px", "fontWeight": 600}),
+            html.Div(str(pulse.year), style={"color": figures.MUTED, "fontSize": "13px"}),
+            numbers,
+            graph,
+        ],
         href=f"/film/{pulse.slug}{search}",
         className="film-card",
-        style={"textDecoration": "none", "color": "inherit"},
+        style={"textDecoration": "none", "color": "inherit", "display": "block"},
     )
+    return html.Div([link, _spike(pulse, search)], className="film-tile", style=components.CARD)
 
 
 def _momentum(pulse: FilmPulse) -> html.Span:
@@ -97,15 +101,23 @@ def _momentum(pulse: FilmPulse) -> html.Span:
     )
 
 
-def _spike(pulse: FilmPulse) -> html.Div:
-    style = {"fontSize": "13px", "marginTop": "6px", "minHeight": "18px"}
+def _spike(pulse: FilmPulse, search: str) -> Any:
+    """The latest spike, linking to the film page's explanation of it."""
+    style = {"fontSize": "13px", "marginTop": "6px", "minHeight": "18px", "display": "block"}
     if pulse.spike is None:
         return html.Div("No spike this period", style={**style, "color": figures.MUTED})
     spike = pulse.spike
     text = (
         f"⚡ Spike {spike.day:%a %d %b}: {spike.posts:,} posts (usually ~{spike.baseline:.0f}/day)"
+        " · why? →"
     )
-    return html.Div(text, className="spike", style={**style, "color": "#c2255c"})
+    query = {**urlstate.parse_search(search), "why": spike.day.isoformat()}
+    return dcc.Link(
+        text,
+        href=f"/film/{pulse.slug}{urlstate.format_search(query)}#{ids.WHY}",
+        className="spike post-link",
+        style={**style, "color": "#c2255c", "textDecoration": "none"},
+    )
 
 
 def _number(label: str, value: str, extra: Any = None, color: str = figures.INK) -> html.Div:

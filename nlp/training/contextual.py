@@ -130,7 +130,7 @@ def fine_tune(
     return reader.eval(), tokenizer
 
 
-def Reader(encoder: Any) -> Any:  # noqa: N802 — builds a torch module; torch is imported late
+def Reader(encoder: Any) -> Any:
     import torch
 
     class _Reader(torch.nn.Module):

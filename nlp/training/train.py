@@ -31,10 +31,10 @@ import numpy as np
 from scipy.sparse import csr_matrix
 from sklearn.linear_model import LogisticRegression
 
+from nlp.contextual import ContextualReader
 from nlp.features import sentences
 from nlp.lexicon import load_lexicon
 from nlp.model import LEX_FEATURES, MODEL_DIR, Head, SentimentModel, featurize, model_path
-from nlp.contextual import ContextualReader
 from nlp.training.calibrate import EXAMPLE_CONFIG, calibrate
 from nlp.training.data import BY_NAME, FILM_POSTS, Example, examples, tuning_examples
 from nlp.training.metrics import macro_f1

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any
 
@@ -11,6 +11,7 @@ import pandas as pd
 from pipeline.alerts.detect import judge, upper_tail
 from pipeline.availability import Availability
 from pipeline.config import Config, Film
+from pipeline.insights.why import explain, why_details
 from pipeline.stores.base import Filter, Store
 
 WEEK = 7
@@ -58,12 +59,13 @@ def spike_alerts(store: Store, config: Config, film: Film, today: date) -> list[
             continue
         day = start + timedelta(days=index)
         normal = verdict.baseline.mean
+        found = explain(store, film, replace(where, start=None, end=None), day, day)
         alerts.append(Alert(
             "spike", f"spike:{film.slug}:{day.isoformat()}", film.slug, day,
             f"{film.title}: {verdict.count} posts on {day.isoformat()}, about {normal:.1f} on a "
-            f"normal day (p = {verdict.p_value:.1e})",
+            f"normal day (p = {verdict.p_value:.1e}). Why: {found.summary()}",
             details={"count": verdict.count, "baseline": round(normal, 2),
-                     "p_value": verdict.p_value},
+                     "p_value": verdict.p_value, "why": why_details(found)},
         ))  # fmt: skip
     return alerts
 

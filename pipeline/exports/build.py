@@ -14,20 +14,23 @@ from pipeline.config import Config
 from pipeline.exports import tables
 from pipeline.exports.daily import daily, daily_columns
 from pipeline.exports.safe import Format, write_table
-from pipeline.lake import Lake
 from pipeline.stores.base import Store
 
 KINDS = ("daily", "posts", "territories", "aspects")
 
 
+TITLE = "film_title"  # the last column of every kind: the film's title from the config
+
+
 def columns(kind: str, config: Config) -> list[str]:
     """The documented columns of an export kind, in order."""
-    return {
+    base = {
         "daily": daily_columns(config),
         "posts": tables.POST_COLUMNS,
         "territories": tables.TERRITORY_COLUMNS,
         "aspects": tables.ASPECT_COLUMNS,
     }[kind]
+    return [*base, TITLE]
 
 
 def build(
@@ -35,6 +38,16 @@ def build(
     start: date | None = None, end: date | None = None,
 ) -> pd.DataFrame:  # fmt: skip
     """The rows of one export kind for the films (default: every tracked film)."""
+    frame = _rows(kind, store, config, films, start, end)
+    titles = {film.slug: film.title for film in config.films}
+    frame[TITLE] = [titles.get(str(slug)) for slug in frame["film"]] if len(frame) else []
+    return frame.reindex(columns=columns(kind, config))
+
+
+def _rows(
+    kind: str, store: Store, config: Config, films: Sequence[str],
+    start: date | None, end: date | None,
+) -> pd.DataFrame:  # fmt: skip
     slugs = [config.film(f).slug for f in films] or [f.slug for f in config.films]
     if kind == "daily":
         frames = [daily(store, config, slug, start, end) for slug in slugs]
@@ -43,7 +56,7 @@ def build(
             return pd.DataFrame(columns=daily_columns(config))
         return pd.concat(frames, ignore_index=True)
     if kind == "posts":
-        return tables.posts(store, config, slugs, start, end, Lake(config.data_dir / "lake"))
+        return tables.posts(store, config, slugs, start, end)
     if kind == "territories":
         return tables.territories(store, config, slugs, start, end, local_today(config))
     return tables.aspects(store, config, slugs, start, end)

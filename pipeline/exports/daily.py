@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 
 import numpy as np
@@ -21,6 +22,9 @@ SIGNALS = {
     ("letterboxd", "average_rating"): ("letterboxd_average_rating", "mean"),
     ("youtube", "views"): ("youtube_views", "sum"),
 }
+# Snapshot metrics (totals as read on a crawl day): each day carries the latest reading made by
+# then, or the first one made after it when none was; `<source>_read_on` says which.
+SNAPSHOTS = {"letterboxd": "letterboxd_read_on", "youtube": "youtube_read_on"}
 RATIO_COLUMNS = ["positive_ratio", "negative_ratio", "neutral_ratio"]
 CHANGE_COLUMNS = [
     "share_of_voice", "mentions_previous_day", "mentions_change", "mentions_7d",
@@ -38,6 +42,7 @@ def daily_columns(config: Config) -> list[str]:
     return [
         *DAILY_COLUMNS, *source_columns(config), *RATIO_COLUMNS,
         *(f"intent_{i}" for i in INTENTS), *(c for c, _ in SIGNALS.values()), *CHANGE_COLUMNS,
+        *SNAPSHOTS.values(),
     ]  # fmt: skip
 
 
@@ -62,7 +67,9 @@ def daily(
     frame["net_sentiment"] = frame["net_sentiment"].fillna(0.0).round(4)
     for label in ("positive", "negative", "neutral"):
         frame[f"{label}_ratio"] = _ratio(frame[label], frame["mentions"])
-    frame = _merge(frame, _signals(store, where))
+    readings = store.signals(replace(where, start=None, end=None))
+    frame = _merge(frame, _signals(readings))
+    frame = _latest_known(frame, readings)
     frame = _merge(frame, _share_of_voice(store, config, where))
     frame = _changes(frame)
     if start:
@@ -110,8 +117,7 @@ def _intents(store: Store, where: Filter) -> pd.DataFrame:
     return _wide(store.counts(where, ["intent"]), "intent", list(INTENTS), "intent_", "")
 
 
-def _signals(store: Store, where: Filter) -> pd.DataFrame:
-    frame = store.signals(where)
+def _signals(frame: pd.DataFrame) -> pd.DataFrame:
     columns = ["date", *(c for c, _ in SIGNALS.values())]
     if frame.empty:
         return pd.DataFrame(columns=columns)
@@ -125,6 +131,26 @@ def _signals(store: Store, where: Filter) -> pd.DataFrame:
     wide = pd.concat(parts, axis=1).rename_axis("date").reset_index()
     wide["date"] = [d if isinstance(d, date) else pd.Timestamp(d).date() for d in wide["date"]]
     return wide.reindex(columns=columns)
+
+
+def _latest_known(frame: pd.DataFrame, readings: pd.DataFrame) -> pd.DataFrame:
+    """Snapshot columns on every day: the latest reading on or before it, else the first after."""
+    for source, read_on in SNAPSHOTS.items():
+        mine = [(c, how) for (s, m), (c, how) in SIGNALS.items() if s == source]
+        rows = readings[readings["source"] == source] if len(readings) else readings
+        frame[read_on] = None
+        if rows.empty:
+            continue
+        wide = _signals(rows).dropna(how="all", subset=[c for c, _ in mine])
+        wide = wide[["date", *(c for c, _ in mine)]].assign(**{read_on: wide["date"]})
+        wide = wide.sort_values("date").rename(columns={"date": "on"})
+        days = pd.DataFrame({"on": pd.to_datetime(frame["date"])})
+        wide["on"] = pd.to_datetime(wide["on"])
+        before = pd.merge_asof(days, wide, on="on", direction="backward")
+        after = pd.merge_asof(days, wide, on="on", direction="forward")
+        for column in [*(c for c, _ in mine), read_on]:
+            frame[column] = before[column].where(before[read_on].notna(), after[column]).to_numpy()
+    return frame
 
 
 def _share_of_voice(store: Store, config: Config, where: Filter) -> pd.DataFrame:

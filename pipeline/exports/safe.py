@@ -66,30 +66,11 @@ def write_csv(frame: pd.DataFrame, path: Path, bom: bool = False) -> Path:
 
 
 def write_xlsx(frame: pd.DataFrame, path: Path, sheet: str = "export") -> Path:
-    """Write an XLSX atomically in which every text cell is typed as a string, never a formula."""
-    from openpyxl import Workbook
+    """Write an XLSX atomically (see `pipeline.exports.xlsx`): dates as dates, every text cell
+    neutralised and typed as a string, never a formula."""
+    from pipeline.exports.xlsx import write_xlsx as write
 
-    path = Path(path)
-    workbook = Workbook(write_only=True)
-    worksheet = workbook.create_sheet(sheet[:31])
-    worksheet.append([str(c) for c in frame.columns])
-    for row in safe_frame(frame).itertuples(index=False):
-        worksheet.append([_xlsx_cell(worksheet, v) for v in row])
-    with atomic_target(path) as tmp:
-        workbook.save(tmp)
-    return path
-
-
-def _xlsx_cell(worksheet: object, value: object) -> object:
-    from openpyxl.cell import WriteOnlyCell
-
-    if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA:
-        return None
-    if isinstance(value, str):
-        cell = WriteOnlyCell(worksheet, value=value)  # type: ignore[arg-type]
-        cell.data_type = "s"  # openpyxl would make a text starting with "=" a formula
-        return cell
-    return value.item() if hasattr(value, "item") else value
+    return write(frame, path, sheet)
 
 
 def write_table(frame: pd.DataFrame, path: Path, fmt: Format = "csv", bom: bool = False) -> Path:

@@ -11,7 +11,6 @@ import pandas as pd
 
 from pipeline import availability
 from pipeline.config import Config, Film
-from pipeline.lake import Lake
 from pipeline.stores.base import Filter, Store
 
 POST_COLUMNS = [
@@ -45,7 +44,7 @@ def excerpt(text: object, limit: int = EXCERPT) -> str:
 
 def posts(
     store: Store, config: Config, films: Sequence[str], start: date | None = None,
-    end: date | None = None, lake: Lake | None = None,
+    end: date | None = None,
 ) -> pd.DataFrame:  # fmt: skip
     """Every post about the films, one row per post and film, with its URL as provenance."""
     where = _filter(config, films, start, end)
@@ -58,9 +57,17 @@ def posts(
             offset += PAGE
     if not pages:
         return pd.DataFrame(columns=POST_COLUMNS)
-    frame = pd.concat(pages, ignore_index=True)
-    frame = _with_lake_fields(frame, lake)
-    zone = ZoneInfo(config.project.timezone)
+    frame = post_rows(pd.concat(pages, ignore_index=True), config.project.timezone)
+    frame = frame.sort_values(["film", "published_at", "id"]).reset_index(drop=True)
+    return frame.reindex(columns=POST_COLUMNS)
+
+
+def post_rows(frame: pd.DataFrame, timezone: str) -> pd.DataFrame:
+    """`Store.top_posts` rows as the `posts` export's columns, in the frame's order."""
+    if frame.empty:
+        return pd.DataFrame(columns=POST_COLUMNS)
+    frame = frame.copy()
+    zone = ZoneInfo(timezone)
     published = pd.to_datetime(frame["published_at"], utc=True)
     frame["date"] = [t.astimezone(zone).date() for t in published]
     frame["published_at"] = [t.isoformat().replace("+00:00", "Z") for t in published]
@@ -71,21 +78,13 @@ def posts(
     for column in ("sentiment_score", "rating"):
         frame[column] = pd.to_numeric(frame[column], errors="coerce").astype("float64").round(4)
     frame["engagement"] = pd.to_numeric(frame["engagement"]).round().astype("Int64")
-    frame = frame.sort_values(["film", "published_at", "id"]).reset_index(drop=True)
-    return frame.reindex(columns=POST_COLUMNS)
+    frame["intents"] = [";".join(v) if _listed(v) else "" for v in frame["intents"]]
+    frame["country"] = [v if isinstance(v, str) else "" for v in frame["country"]]
+    return frame.reset_index(drop=True).reindex(columns=POST_COLUMNS)
 
 
-def _with_lake_fields(frame: pd.DataFrame, lake: Lake | None) -> pd.DataFrame:
-    """Intents and country come from the lake (the Store's top posts do not carry them)."""
-    frame = frame.assign(intents="", country="")
-    if lake is None or not lake.files("posts"):
-        return frame
-    table = lake.read("posts", ["id", "intents", "country"]).to_pandas()
-    table = table.drop_duplicates("id").set_index("id")
-    found = table.reindex(frame["id"])
-    frame["intents"] = [";".join(v) if v is not None and len(v) else "" for v in found["intents"]]
-    frame["country"] = [v if isinstance(v, str) else "" for v in found["country"]]
-    return frame
+def _listed(value: object) -> bool:
+    return isinstance(value, list | tuple) and len(value) > 0
 
 
 def territories(

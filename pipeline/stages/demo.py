@@ -11,8 +11,8 @@ from crawlers.replay import ReplaySite
 from crawlers.replay.accounts import DEMO_ENV, enable_all_sources
 from pipeline.availability import HOME_OFFERS, PAID_OFFERS, STATUS_NAMES, Availability, providers
 from pipeline.config import Config, Film, load_config
-from pipeline.exports import daily, write_csv
-from pipeline.exports.tables import territories
+from pipeline.exports import write_csv
+from pipeline.exports.build import build
 from pipeline.jobs.lock import RunLock
 from pipeline.lake import Lake
 from pipeline.stages.crawl import CrawlResult, crawl
@@ -82,7 +82,7 @@ def _run(config: Config, folder: Path, step: Step) -> DemoResult:
         from dashboards.report import write_report
 
         slugs = [f.slug for f in config.films]
-        places = territories(store, config, slugs)
+        places = build("territories", store, config, slugs)
         result.exports.append(write_csv(places, folder / "exports" / "territories.csv"))
 
         today = date.today()
@@ -90,7 +90,7 @@ def _run(config: Config, folder: Path, step: Step) -> DemoResult:
             signals = store.signals(Filter(films=(film.slug,)))
             known = Availability.of(film, signals)
             result.where_to_watch += where_to_watch_lines(film, known, today)
-            frame = daily(store, config, film.slug)
+            frame = build("daily", store, config, [film.slug])
             result.exports.append(write_csv(frame, folder / "exports" / f"daily-{film.slug}.csv"))
             result.reports.append(
                 write_report(config, store, film.slug, folder / "reports" / f"{film.slug}.html")

@@ -6,7 +6,6 @@ contract tests. Queries take one `Filter` and return pandas DataFrames with docu
 
 from __future__ import annotations
 
-import re
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -20,7 +19,10 @@ import pyarrow as pa
 from pipeline.errors import StoreError
 
 Granularity = Literal["day", "week", "month"]
-DIMENSIONS = ("source", "lang", "sentiment", "country", "intent", "aspect")
+AuthorRank = Literal["posts", "engagement", "reach"]
+# `aspect_sentiment` is the aspect's own sentiment, `sentiment` the whole post's.
+DIMENSIONS = ("source", "lang", "sentiment", "country", "intent", "aspect", "aspect_sentiment")
+AUTHOR_RANKS: tuple[AuthorRank, ...] = ("posts", "engagement", "reach")
 
 
 class StoreWriteError(StoreError):
@@ -29,8 +31,14 @@ class StoreWriteError(StoreError):
 
 @dataclass(frozen=True)
 class Filter:
-    """What to look at: films, an inclusive date range in `timezone`, sources, languages,
-    countries, and words to search for (see `search_words`)."""
+    """What to look at. Empty fields match everything; a post must match every field given.
+
+    films, an inclusive date range in `timezone`, sources, languages, audience countries;
+    `sentiments` (the post's label); `intents` (any of them); `aspects` and `aspect_sentiments`
+    (one aspect of the post with one of those names and one of those labels of its own);
+    `authors` (handles); `min_engagement`; `text`: words that must all appear in the title or
+    text, in any of their forms (see `pipeline.stores.words`).
+    """
 
     films: tuple[str, ...] = ()
     start: date | None = None
@@ -41,6 +49,16 @@ class Filter:
     text: str | None = None
     granularity: Granularity = "day"
     timezone: str = "UTC"
+    sentiments: tuple[str, ...] = ()
+    intents: tuple[str, ...] = ()
+    aspects: tuple[str, ...] = ()
+    aspect_sentiments: tuple[str, ...] = ()
+    authors: tuple[str, ...] = ()
+    min_engagement: int | None = None
+
+    @property
+    def on_aspects(self) -> bool:
+        return bool(self.aspects or self.aspect_sentiments)
 
 
 class Store(ABC):
@@ -76,8 +94,21 @@ class Store(ABC):
 
         One row per post. Columns: id, film (the first of the post's films that the filter
         asks for), films (all films the post is about), source, url, author, title, text, lang,
-        published_at, sentiment_label, sentiment_score, rating, engagement.
+        published_at, sentiment_label, sentiment_score, rating, engagement, intents, country,
+        followers.
         """
+
+    @abstractmethod
+    def authors(self, where: Filter, rank: AuthorRank = "posts", limit: int = 20) -> pd.DataFrame:
+        """Who carries the buzz: one row per (source, author handle) with posts (distinct),
+        engagement (summed over those posts) and followers (the most seen; missing where the
+        source gives none). Ranked by `rank` (reach = followers, unknown last), then posts,
+        engagement, source and author."""
+
+    @abstractmethod
+    def post_texts(self, where: Filter, limit: int = 5000) -> pd.DataFrame:
+        """Columns id, lang, title, text of up to `limit` matching posts, in id order: ids are
+        hashes, so a limit takes an even sample over time."""
 
     @abstractmethod
     def signals(self, where: Filter, metric: str | None = None) -> pd.DataFrame:
@@ -134,12 +165,6 @@ def known_dimensions(by: Sequence[str]) -> Sequence[str]:
     return by
 
 
-def search_words(text: str | None) -> list[str]:
-    """The words a text filter looks for: every one must appear, whole, in the text or title,
-    ignoring case. Punctuation is not searched."""
-    return re.findall(r"\w+", (text or "").casefold())
-
-
 def utc_bounds(where: Filter) -> tuple[datetime | None, datetime | None]:
     """The filter's dates as instants: from local midnight of `start` to local midnight after `end`."""
     zone = ZoneInfo(where.timezone)
@@ -155,18 +180,44 @@ def utc_bounds(where: Filter) -> tuple[datetime | None, datetime | None]:
 TOP_POST_COLUMNS = [
     "id", "film", "films", "source", "url", "author", "title", "text", "lang",
     "published_at", "sentiment_label", "sentiment_score", "rating", "engagement",
+    "intents", "country", "followers",
 ]  # fmt: skip
+AUTHOR_COLUMNS = ["source", "author", "posts", "engagement", "followers"]
+TEXT_COLUMNS = ["id", "lang", "title", "text"]
 
 
 def with_film_column(frame: pd.DataFrame, where: Filter) -> pd.DataFrame:
     """Add `film`: the first of each post's films that the filter asks for."""
     wanted = set(where.films)
     films = [list(f) for f in frame["films"]] if len(frame) else []
+    intents = [list(i) if _is_list(i) else [] for i in frame["intents"]] if len(frame) else []
     frame = frame.assign(
         film=[next((f for f in fs if not wanted or f in wanted), None) for fs in films],
         films=films,
+        intents=intents,
+        followers=pd.array(frame["followers"], dtype="Int64") if len(frame) else [],
     )
     return frame.reindex(columns=TOP_POST_COLUMNS)
+
+
+def ranked_authors(frame: pd.DataFrame, rank: AuthorRank, limit: int) -> pd.DataFrame:
+    """AUTHOR_COLUMNS in the order `Store.authors` promises, the first `limit` rows."""
+    frame = frame.reindex(columns=AUTHOR_COLUMNS).astype(
+        {"posts": "int64", "engagement": "int64", "followers": "Int64"}
+    )
+    first = {"posts": "posts", "engagement": "engagement", "reach": "followers"}[rank]
+    keys = list(dict.fromkeys([first, "posts", "engagement", "source", "author"]))
+    ordered = frame.sort_values(
+        keys,
+        ascending=[k not in ("posts", "engagement", "followers") for k in keys],
+        na_position="last",
+        kind="stable",
+    )
+    return ordered.head(limit).reset_index(drop=True)
+
+
+def _is_list(value: object) -> bool:
+    return value is not None and not isinstance(value, str | float) and hasattr(value, "__len__")
 
 
 def sentiment_table(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:

@@ -22,7 +22,16 @@ from elasticsearch.helpers import scan, streaming_bulk
 from pipeline.config import ElasticsearchConfig
 from pipeline.errors import StoreError
 from pipeline.stores import es_queries
-from pipeline.stores.base import Filter, Store, StoreWriteError, with_film_column
+from pipeline.stores.base import (
+    AUTHOR_COLUMNS,
+    TEXT_COLUMNS,
+    AuthorRank,
+    Filter,
+    Store,
+    StoreWriteError,
+    ranked_authors,
+    with_film_column,
+)
 from pipeline.stores.es_client import connect, display_url
 from pipeline.stores.es_mapping import (
     ADDED_FIELDS,
@@ -34,10 +43,12 @@ from pipeline.stores.es_mapping import (
     post_document,
     signal_document,
 )
+from pipeline.stores.words import derived_columns
 
 TOP_POST_FIELDS = [
     "id", "about", "source", "url", "author", "title", "text", "language",
     "published_at", "sentiment_label", "sentiment_score", "rating", "engagement",
+    "intents", "country", "followers",
 ]  # fmt: skip
 SIGNAL_COLUMNS = ["film", "source", "metric", "key", "day", "value"]
 _FIELD_IN_REASON = re.compile(r"field \[([^\]]+)\]")
@@ -97,13 +108,14 @@ class ElasticsearchStore(Store):
     # --- writing -----------------------------------------------------------------------
 
     def write_posts(self, table: pa.Table) -> int:
+        derived = derived_columns(table).to_pylist()
         actions = (
             {
                 "_index": self.names.month(row["published_at"]),
                 "_id": row["id"],
-                "_source": post_document(row),
+                "_source": post_document(row, extra),
             }
-            for row in table.to_pylist()
+            for row, extra in zip(table.to_pylist(), derived, strict=True)
         )
         return self._bulk(actions, table.num_rows, "posts", self.names.posts)
 
@@ -192,24 +204,55 @@ class ElasticsearchStore(Store):
         return frame.sort_values(keys, kind="stable").reset_index(drop=True)
 
     def top_posts(self, where: Filter, limit: int = 10, offset: int = 0) -> pd.DataFrame:
-        response = self._call(
-            lambda: self.client.search(
-                index=self.names.posts,
-                query=es_queries.filter_query(where),
-                sort=[{"engagement": "desc"}, {"published_at": "desc"}, {"id": "asc"}],
-                from_=offset,
-                size=limit,
-                source_includes=TOP_POST_FIELDS,
-                ignore_unavailable=True,
-                allow_no_indices=True,
-            )
-        )
-        records = [hit["_source"] for hit in response.body["hits"]["hits"]]
+        sort = [{"engagement": "desc"}, {"published_at": "desc"}, {"id": "asc"}]
+        records = self._hits(where, sort, offset, limit, TOP_POST_FIELDS)
         frame = pd.DataFrame(records, columns=TOP_POST_FIELDS).rename(
             columns={"about": "films", "language": "lang"}
         )
         frame["published_at"] = pd.to_datetime(frame["published_at"], utc=True, format="ISO8601")
         return with_film_column(frame, where)
+
+    def post_texts(self, where: Filter, limit: int = 5000) -> pd.DataFrame:
+        fields = ["id", "language", "title", "text"]
+        records = self._hits(where, [{"id": "asc"}], 0, limit, fields)
+        frame = pd.DataFrame(records, columns=fields).rename(columns={"language": "lang"})
+        return frame.reindex(columns=TEXT_COLUMNS)
+
+    def authors(self, where: Filter, rank: AuthorRank = "posts", limit: int = 20) -> pd.DataFrame:
+        # The top `limit` of each source holds the top `limit` overall.
+        aggs = es_queries.author_aggregations(rank, limit)
+        response = self._call(
+            lambda: self.client.search(
+                index=self.names.posts,
+                size=0,
+                query=es_queries.filter_query(where),
+                aggs=aggs,
+                ignore_unavailable=True,
+                allow_no_indices=True,
+            )
+        )
+        body = response.body.get("aggregations")
+        frame = pd.DataFrame(
+            list(es_queries.author_rows(body)) if body else [], columns=AUTHOR_COLUMNS
+        )
+        return ranked_authors(frame, rank, limit)
+
+    def _hits(
+        self, where: Filter, sort: list[dict[str, str]], offset: int, limit: int, fields: list[str]
+    ) -> list[dict[str, Any]]:
+        response = self._call(
+            lambda: self.client.search(
+                index=self.names.posts,
+                query=es_queries.filter_query(where),
+                sort=sort,
+                from_=offset,
+                size=limit,
+                source_includes=fields,
+                ignore_unavailable=True,
+                allow_no_indices=True,
+            )
+        )
+        return [hit["_source"] for hit in response.body["hits"]["hits"]]
 
     def signals(self, where: Filter, metric: str | None = None) -> pd.DataFrame:
         clauses: list[dict[str, Any]] = []

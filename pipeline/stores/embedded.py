@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import uuid
 from collections.abc import Iterator, Sequence
@@ -19,15 +18,19 @@ from pipeline.errors import StoreError
 from pipeline.lake import fsync
 from pipeline.records import POST_SCHEMA, SIGNAL_SCHEMA
 from pipeline.stores.base import (
+    TEXT_COLUMNS,
+    AuthorRank,
     Filter,
     Store,
-    search_words,
+    ranked_authors,
     utc_bounds,
     with_film_column,
 )
+from pipeline.stores.words import STEMMED, WordMatch, derived_columns, word_matches
 
-LAYOUT_VERSION = 3  # 3: posts.text_truncated
+LAYOUT_VERSION = 4  # 3: posts.text_truncated; 4: search stems and followers too
 _STAGING = ".staging"
+_ASPECTS = ", unnest(f.aspects) AS a(item)"
 # How each dimension is read from `post_films f`: a column, or one row per list element.
 _DIMENSION_SQL = {
     "source": ("f.source", ""),
@@ -35,28 +38,41 @@ _DIMENSION_SQL = {
     "sentiment": ("f.sentiment_label", ""),
     "country": ("coalesce(f.country, 'unknown')", ""),
     "intent": ("i.intent", ", unnest(f.intents) AS i(intent)"),
-    "aspect": ("a.item.aspect", ", unnest(f.aspects) AS a(item)"),
+    "aspect": ("a.item.aspect", _ASPECTS),
+    "aspect_sentiment": ("a.item.label", _ASPECTS),
 }
 # One row per (post, film it is about) with what filters and groupings read, so queries
-# never join; `posts` keeps whole records for the top-posts list.
+# never join; `posts` keeps whole records for the top-posts list. `facts` is a batch of posts
+# with the columns every store derives (pipeline.stores.words.DERIVED).
 _FACTS = (
     "SELECT unnest(about) AS film, id, published_at, source, "
     "coalesce(detected_lang, lang, 'und') AS language, sentiment_label, country, intents, aspects, "
     "coalesce(likes, 0) + coalesce(reposts, 0) + coalesce(replies, 0) + coalesce(score, 0) AS engagement, "
-    "text, title FROM batch"
+    "text, title, author, stems, followers FROM facts"
 )
-_TOP_POSTS = """
-WITH hits AS (
-    SELECT id, max(engagement) AS engagement, max(published_at) AS published_at
-    FROM post_films f WHERE {clause} GROUP BY id
-    ORDER BY engagement DESC, published_at DESC, id LIMIT ? OFFSET ?
+_TOP_POSTS = (
+    "SELECT * FROM ({posts}) ORDER BY engagement DESC, published_at DESC, id LIMIT ? OFFSET ?"
 )
+# Fetched by id in a second query: a join would scan every post to find a page of them.
+_POST_RECORDS = """
 SELECT p.id, p.about AS films, p.source, p.url, p.author, p.title, p.text,
-       coalesce(p.detected_lang, p.lang) AS lang, p.published_at, p.sentiment_label,
-       p.sentiment_score, p.rating, h.engagement
-FROM hits h JOIN posts p ON p.id = h.id
-ORDER BY h.engagement DESC, h.published_at DESC, h.id
+       coalesce(p.detected_lang, p.lang) AS lang, p.sentiment_label, p.sentiment_score,
+       p.rating, p.intents, p.country
+FROM posts p WHERE p.id = ANY(?)
 """
+_AUTHORS = """
+WITH hits AS ({posts})
+SELECT source, author, count(*) AS posts, sum(engagement) AS engagement,
+       max(followers) AS followers
+FROM hits GROUP BY source, author
+ORDER BY {order} LIMIT ?
+"""
+_AUTHOR_FIELDS = "id, source, author, engagement, followers"
+_AUTHOR_ORDER = {
+    "posts": "posts DESC",
+    "engagement": "engagement DESC",
+    "reach": "followers DESC NULLS LAST",
+}
 
 
 class EmbeddedStore(Store):
@@ -113,7 +129,8 @@ class EmbeddedStore(Store):
             self._stage(copy=True)
 
     def _create_tables(self) -> None:
-        batch = pa.Table.from_batches([], schema=POST_SCHEMA)  # noqa: F841 — read by DuckDB by name
+        batch = pa.Table.from_batches([], schema=POST_SCHEMA)
+        facts = _with_derived(batch)  # noqa: F841 — read by DuckDB by name
         no_signals = pa.Table.from_batches([], schema=SIGNAL_SCHEMA)  # noqa: F841
         self.db.execute("CREATE TABLE IF NOT EXISTS posts AS SELECT * FROM batch WHERE false")
         self.db.execute(f"CREATE TABLE IF NOT EXISTS post_films AS {_FACTS} WHERE false")
@@ -153,7 +170,8 @@ class EmbeddedStore(Store):
 
     def write_posts(self, table: pa.Table) -> int:
         self._writable()
-        batch = table.select(POST_SCHEMA.names)  # noqa: F841 — read by DuckDB by name
+        batch = table.select(POST_SCHEMA.names)
+        facts = _with_derived(batch)  # noqa: F841 — read by DuckDB by name
         with self._transaction():
             self.db.execute("DELETE FROM posts WHERE id IN (SELECT id FROM batch)")
             self.db.execute("DELETE FROM post_films WHERE id IN (SELECT id FROM batch)")
@@ -211,7 +229,7 @@ class EmbeddedStore(Store):
         for dimension in by:
             expression, join = _DIMENSION_SQL[dimension]
             selects.append(f"{expression} AS {dimension}")
-            joins += join
+            joins += join if join not in joins else ""
         clause, params = _where(where)
         keys = ", ".join(str(i + 1) for i in range(len(selects)))
         columns = ", ".join(selects)
@@ -236,8 +254,24 @@ class EmbeddedStore(Store):
 
     def top_posts(self, where: Filter, limit: int = 10, offset: int = 0) -> pd.DataFrame:
         clause, params = _where(where)
-        frame = self._frame(_TOP_POSTS.format(clause=clause), [*params, limit, offset])
+        posts = _one_per_post(where, clause, "id, engagement, published_at, followers")
+        hits = self._frame(_TOP_POSTS.format(posts=posts), [*params, limit, offset])
+        records = self._frame(_POST_RECORDS, [list(hits["id"])])
+        frame = hits.merge(records, on="id", how="left")
         return with_film_column(frame, where)
+
+    def authors(self, where: Filter, rank: AuthorRank = "posts", limit: int = 20) -> pd.DataFrame:
+        clause, params = _where(where)
+        order = ", ".join([_AUTHOR_ORDER[rank], *_AUTHOR_ORDER.values(), "source, author"])
+        posts = _one_per_post(where, f"{clause} AND f.author IS NOT NULL", _AUTHOR_FIELDS)
+        frame = self._frame(_AUTHORS.format(posts=posts, order=order), [*params, limit])
+        return ranked_authors(frame, rank, limit)
+
+    def post_texts(self, where: Filter, limit: int = 5000) -> pd.DataFrame:
+        clause, params = _where(where)
+        posts = _one_per_post(where, clause, "id, language AS lang, title, text")
+        sql = f"{posts} ORDER BY id LIMIT ?"
+        return self._frame(sql, [*params, limit]).reindex(columns=TEXT_COLUMNS)
 
     def signals(self, where: Filter, metric: str | None = None) -> pd.DataFrame:
         conditions: list[str] = ["true"]
@@ -266,24 +300,61 @@ def _where(where: Filter) -> tuple[str, list[Any]]:
         ("f.source", where.sources),
         ("f.language", where.languages),
         ("f.country", where.countries),
+        ("f.sentiment_label", where.sentiments),
+        ("f.author", where.authors),
     ):
         if values:
             conditions.append(f"{column} IN (SELECT unnest(?))")
             params.append(list(values))
     start, end = utc_bounds(where)
-    if start:
-        conditions.append("f.published_at >= ?")
-        params.append(start)
-    if end:
-        conditions.append("f.published_at < ?")
-        params.append(end)
-    for word in search_words(where.text):
-        pattern = rf"(^|[^\p{{L}}\p{{N}}_]){re.escape(word)}($|[^\p{{L}}\p{{N}}_])"
-        conditions.append(
-            "(regexp_matches(f.text, ?, 'i') OR regexp_matches(coalesce(f.title, ''), ?, 'i'))"
-        )
-        params += [pattern, pattern]
+    for condition, value in (
+        ("f.published_at >= ?", start),
+        ("f.published_at < ?", end),
+        ("f.engagement >= ?", where.min_engagement),
+        ("list_has_any(f.intents, ?)", list(where.intents) or None),
+    ):
+        if value is not None:
+            conditions.append(condition)
+            params.append(value)
+    if where.on_aspects:
+        conditions.append(_aspect_condition(where, params))
+    for match in word_matches(where.text):
+        conditions.append(_word_condition(match, params))
     return " AND ".join(conditions), params
+
+
+def _one_per_post(where: Filter, clause: str, columns: str) -> str:
+    """The matching posts, once each: a post about two films has a row per film, but only one
+    matches when the filter names a single film (and then DISTINCT is work for nothing)."""
+    distinct = "" if len(where.films) == 1 else "DISTINCT "
+    return f"SELECT {distinct}{columns} FROM post_films f WHERE {clause}"
+
+
+def _aspect_condition(where: Filter, params: list[Any]) -> str:
+    tests = []
+    for field, values in (("aspect", where.aspects), ("label", where.aspect_sentiments)):
+        if values:
+            tests.append(f"list_contains(?, a.{field})")
+            params.append(list(values))
+    return f"len(list_filter(f.aspects, lambda a: {' AND '.join(tests)})) > 0"
+
+
+def _word_condition(match: WordMatch, params: list[Any]) -> str:
+    """The post holds the word's stem in its own language (the word itself in the others)."""
+    tests = []
+    for stem, languages in match.by_stem:
+        tests.append("(f.language IN (SELECT unnest(?)) AND list_contains(f.stems, ?))")
+        params += [list(languages), stem]
+    tests.append("(f.language NOT IN (SELECT unnest(?)) AND list_contains(f.stems, ?))")
+    params += [list(STEMMED), match.plain]
+    return "(" + " OR ".join(tests) + ")"
+
+
+def _with_derived(batch: pa.Table) -> pa.Table:
+    derived = derived_columns(batch)
+    for field in derived.schema:
+        batch = batch.append_column(field, derived[field.name])
+    return batch
 
 
 def _empty(selects: list[str]) -> pd.DataFrame:

@@ -58,6 +58,9 @@ POST_PROPERTIES: dict[str, Any] = {
     "country": KEYWORD,
     "places": KEYWORD,
     "text_truncated": {"type": "boolean"},
+    # Derived by every store (pipeline.stores.words): search stems and the author's followers.
+    "stems": KEYWORD,
+    "followers": LONG,
 }
 
 # Post fields added after the first release, put on existing monthly indices by `setup()`.
@@ -92,9 +95,10 @@ def mappings(properties: dict[str, Any]) -> dict[str, Any]:
     return {"dynamic": "strict", "properties": properties}
 
 
-def post_document(row: dict[str, Any]) -> dict[str, Any]:
-    """A lake post row as the document indexed (with the derived `language` and `engagement`)."""
-    document = {key: _json(value) for key, value in row.items()}
+def post_document(row: dict[str, Any], derived: dict[str, Any]) -> dict[str, Any]:
+    """A lake post row as the document indexed, with the derived `language`, `engagement`
+    and the columns of `pipeline.stores.words.derived_columns`."""
+    document = {key: _json(value) for key, value in (row | derived).items()}
     document["language"] = row.get("detected_lang") or row.get("lang") or "und"
     document["engagement"] = sum(row.get(k) or 0 for k in ("likes", "reposts", "replies", "score"))
     return document

@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from pipeline.stores.base import Filter, search_words, utc_bounds
+from pipeline.stores.base import AuthorRank, Filter, utc_bounds
+from pipeline.stores.words import STEMMED, WordMatch, word_matches
 
 MAX_BUCKETS = 10_000
 DIMENSION_FIELDS = {
@@ -21,6 +22,7 @@ DIMENSION_FIELDS = {
     "country": "country",
     "intent": "intents",
 }
+NESTED_FIELDS = {"aspect": "aspects.aspect", "aspect_sentiment": "aspects.label"}
 
 
 def filter_query(where: Filter) -> dict[str, Any]:
@@ -31,6 +33,9 @@ def filter_query(where: Filter) -> dict[str, Any]:
         ("source", where.sources),
         ("language", where.languages),
         ("country", where.countries),
+        ("sentiment_label", where.sentiments),
+        ("author", where.authors),
+        ("intents", where.intents),  # any of them
     ):
         if values:
             clauses.append({"terms": {field: list(values)}})
@@ -38,19 +43,67 @@ def filter_query(where: Filter) -> dict[str, Any]:
     span = {op: t.isoformat() for op, t in (("gte", start), ("lt", end)) if t}
     if span:
         clauses.append({"range": {"published_at": span}})
-    words = search_words(where.text)
-    if words:
-        clauses.append(
-            {
-                "multi_match": {
-                    "query": " ".join(words),
-                    "fields": ["text", "title"],
-                    "type": "cross_fields",
-                    "operator": "and",
-                }
-            }
-        )
+    if where.min_engagement is not None:
+        clauses.append({"range": {"engagement": {"gte": where.min_engagement}}})
+    if where.on_aspects:
+        clauses.append(_aspect_query(where))
+    clauses += [_word_query(match) for match in word_matches(where.text)]
     return {"bool": {"filter": clauses}}
+
+
+def _aspect_query(where: Filter) -> dict[str, Any]:
+    """One aspect of the post has one of the names and one of the labels (nested: the same one)."""
+    tests = [
+        {"terms": {f"aspects.{field}": list(values)}}
+        for field, values in (("aspect", where.aspects), ("label", where.aspect_sentiments))
+        if values
+    ]
+    return {"nested": {"path": "aspects", "query": {"bool": {"filter": tests}}}}
+
+
+def _word_query(match: WordMatch) -> dict[str, Any]:
+    """The post holds the word's stem in its own language (the word itself in the others)."""
+    should: list[dict[str, Any]] = [
+        {"bool": {"filter": [{"terms": {"language": list(langs)}}, {"term": {"stems": stem}}]}}
+        for stem, langs in match.by_stem
+    ]
+    other = {
+        "filter": [{"term": {"stems": match.plain}}],
+        "must_not": [{"terms": {"language": list(STEMMED)}}],
+    }
+    should.append({"bool": other})
+    return {"bool": {"should": should, "minimum_should_match": 1}}
+
+
+AUTHOR_METRICS = {"posts": "_count", "engagement": "engagement", "reach": "followers"}
+
+
+def author_aggregations(rank: AuthorRank, limit: int) -> dict[str, Any]:
+    """Per source, its top `limit` authors by `rank`, with summed engagement and followers."""
+    metrics = {
+        "engagement": {"sum": {"field": "engagement"}},
+        "followers": {"max": {"field": "followers"}},
+    }
+    keys = dict.fromkeys([AUTHOR_METRICS[rank], "_count", "engagement"])
+    order = [*({key: "desc"} for key in keys), {"_key": "asc"}]
+    authors = {"terms": {"field": "author", "size": limit, "order": order}, "aggs": metrics}
+    return {
+        "source": {"terms": {"field": "source", "size": MAX_BUCKETS}, "aggs": {"author": authors}}
+    }
+
+
+def author_rows(node: dict[str, Any]) -> Iterator[tuple[Any, ...]]:
+    """(source, author, posts, engagement, followers) from `author_aggregations`' buckets."""
+    for source in node["source"]["buckets"]:
+        for author in source["author"]["buckets"]:
+            followers = author["followers"]["value"]
+            yield (
+                source["key"],
+                author["key"],
+                author["doc_count"],
+                int(author["engagement"]["value"] or 0),
+                int(followers) if followers is not None else None,
+            )
 
 
 @dataclass(frozen=True)
@@ -93,15 +146,16 @@ def levels(where: Filter, by: Sequence[str], with_period: bool) -> list[Level]:
             "format": "yyyy-MM-dd",
         }
         result.append(Level("period", {"date_histogram": histogram}))
-    for dimension in by:  # the nested aspect level must come last; `order_columns` restores order
-        if dimension != "aspect":
+    for dimension in by:  # nested aspect levels come last; the store puts the columns in order
+        if dimension not in NESTED_FIELDS:
             terms: dict[str, Any] = {"field": DIMENSION_FIELDS[dimension], "size": MAX_BUCKETS}
             if dimension == "country":
                 terms["missing"] = "unknown"
             result.append(Level(dimension, {"terms": terms}))
-    if "aspect" in by:
-        aspect = {"terms": {"field": "aspects.aspect", "size": MAX_BUCKETS}}
-        result.append(Level("aspect", aspect, nested_path="aspects"))
+    nested = [d for d in NESTED_FIELDS if d in by]
+    for index, dimension in enumerate(nested):  # only the first one enters the nested documents
+        body = {"terms": {"field": NESTED_FIELDS[dimension], "size": MAX_BUCKETS}}
+        result.append(Level(dimension, body, nested_path="aspects" if index == 0 else None))
     return result
 
 
