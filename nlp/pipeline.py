@@ -18,10 +18,7 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
-import nlp.components.cues
-import nlp.components.language
-import nlp.components.mentions
-import nlp.components.sentiment  # noqa: F401 — registers the factories
+import nlp.factories  # noqa: F401 — registers the factories
 from nlp.components import CONTEXT_FILMS, DECLARED_LANG, RATING, SOURCE, TEXT
 from nlp.components.language import detect
 from pipeline.config import Film

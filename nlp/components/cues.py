@@ -125,12 +125,3 @@ class Cues:
             return found
         score = normalise(raw_score(load_lexicon(lang), text))
         return label(score), score
-
-
-@Language.factory(
-    "buzz_cues",
-    assigns=["doc._.buzz_intents", "doc._.buzz_aspects", "doc._.buzz_country"],
-    default_config={},
-)
-def make_cues(nlp: Language, name: str) -> Cues:
-    return Cues(nlp)

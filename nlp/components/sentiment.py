@@ -143,8 +143,3 @@ class FilmSentiment(JsonState):
 
     def load_state(self, state: Any) -> None:
         self.genres = state["genres"]
-
-
-@Language.factory("buzz_sentiment", assigns=["doc._.buzz_sentiment"], default_config={})
-def make_sentiment(nlp: Language, name: str) -> FilmSentiment:
-    return FilmSentiment()
