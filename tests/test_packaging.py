@@ -21,7 +21,12 @@ def test_spacy_entry_points_import_nothing_heavy() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     seen = json.loads(done.stdout)
-    assert seen["factories"] == ["buzz_cues", "buzz_film_mentions", "buzz_language", "buzz_sentiment"]
+    assert seen["factories"] == [
+        "buzz_cues",
+        "buzz_film_mentions",
+        "buzz_language",
+        "buzz_sentiment",
+    ]
     loaded = [m for m in seen["modules"] if m.startswith(HEAVY)]
     assert loaded == []
     assert "nlp.factories" in seen["modules"]  # the entry points did load: the test can fail

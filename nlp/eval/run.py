@@ -9,8 +9,9 @@ from pathlib import Path
 from nlp.eval.corpora import evaluate_corpora
 from nlp.eval.labelled import DEV_DIR, dev_films, errors, evaluate, read_dev, read_snapshot
 from nlp.eval.report import corpora_table, labelled_table
-from nlp.training.calibrate import EXAMPLE_CONFIG, SNAPSHOT
+from nlp.training.calibrate import SNAPSHOT
 from nlp.training.data import TEST_SETS
+from pipeline.starter import EXAMPLE_CONFIG
 
 Step = Callable[[str], None]
 

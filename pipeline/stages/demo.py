@@ -1,4 +1,8 @@
-"""`filmbuzz demo`: the whole flow against the bundled replay site, offline, in one command."""
+"""`filmbuzz demo`: the whole flow against the bundled replay site, offline, in one command.
+
+The crawl, enrich and index go through `filmbuzz run`'s job (run lock, run log), so
+`filmbuzz status` shows the demo's runs like any other.
+"""
 
 from __future__ import annotations
 
@@ -10,10 +14,7 @@ from crawlers.replay import ReplaySite
 from crawlers.replay.accounts import DEMO_ENV, enable_all_sources
 from pipeline.config import Config, load_config
 from pipeline.exports import daily, write_csv
-from pipeline.lake import Lake
-from pipeline.stages.crawl import CrawlResult, crawl
-from pipeline.stages.enrich import enrich_lake
-from pipeline.stages.index import IndexResult, index
+from pipeline.jobs.run import RunOptions, RunRecord, run_job
 from pipeline.stores import open_store
 
 Step = Callable[[str], None]
@@ -22,9 +23,7 @@ Step = Callable[[str], None]
 @dataclass
 class DemoResult:
     config: Config
-    crawl: CrawlResult
-    enriched: int
-    indexed: IndexResult
+    run: RunRecord
     exports: list[Path] = field(default_factory=list)
     reports: list[Path] = field(default_factory=list)
 
@@ -41,21 +40,16 @@ def prepare(example: Path, folder: Path) -> Config:
 
 def run_demo(example: Path, folder: Path, step: Step = lambda _: None) -> DemoResult:
     config = prepare(example, folder.resolve())
-    lake = Lake(config.data_dir / "lake")
     with ReplaySite() as site:
-        step("crawling the replay site")
+        step("crawling the replay site, enriching, indexing")
         # Keyed sources get the replay site's fake keys, never the user's real ones.
-        crawled = crawl(config, host_map=site.host_map, fast=True, env=DEMO_ENV)
-    step("enriching posts")
-    enriched = enrich_lake(lake, config.films)
-    step("indexing into the embedded store")
-    store = open_store(config)
-    try:
-        indexed = index(lake, store)
-        result = DemoResult(config, crawled, enriched, indexed)
-        step("writing CSV exports and HTML reports")
-        from dashboards.report import write_report
+        options = RunOptions(host_map=site.host_map, fast=True, env=DEMO_ENV)
+        result = DemoResult(config, run_job(config, options))
+    step("writing CSV exports and HTML reports")
+    from dashboards.report import write_report
 
+    store = open_store(config, read_only=True)
+    try:
         for film in config.films:
             frame = daily(store, config, film.slug)
             result.exports.append(write_csv(frame, folder / "exports" / f"daily-{film.slug}.csv"))
