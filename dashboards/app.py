@@ -23,7 +23,7 @@ from flask import Flask, Response, abort
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.serving import BaseWSGIServer, make_server
 
-from dashboards.auth import SIGN_OUT, require_sign_in, session_secret, users_from
+from dashboards.auth import SIGN_OUT, is_loopback, require_sign_in, session_secret, sign_in_users
 from dashboards.data import CONFIG_KEY, CONFIG_PATH_KEY
 from dashboards.errors import DashboardError
 from dashboards.figures import FONT, INK
@@ -72,6 +72,8 @@ def create_app(
     the first request takes them (gunicorn workers and the CLI each build exactly one).
     """
     env = os.environ if env is None else env
+    # Users first: a refusal builds no app (Dash registers page callbacks once per process).
+    users = sign_in_users(env) if sign_in else {}
     app = dash.Dash(
         # The package's name, so Dash loads the pages as `dashboards.pages.<page>`.
         "dashboards",
@@ -87,7 +89,7 @@ def create_app(
     server.config[CONFIG_KEY] = config
     server.config[CONFIG_PATH_KEY] = str(config.path)
     if sign_in:
-        require_sign_in(server, users_from(env), session_secret(env, config.data_dir))
+        require_sign_in(server, users, session_secret(env, config.data_dir))
     _behind_proxies(server, env)
     server.add_url_rule("/report/<slug>.html", "filmbuzz_report", _report)
     app.layout = _shell(config, sign_in)
@@ -129,14 +131,16 @@ def bind(
     config: Config, host: str = "127.0.0.1", port: int = 8050, verbose: bool = False
 ) -> BaseWSGIServer:
     """The dashboards' server, bound and listening (serve with `.serve_forever()`); sign-in on
-    any address but loopback. A taken port or a bad address is one DashboardError line."""
-    from dashboards.auth import is_loopback
-
-    app = create_app(config, sign_in=not is_loopback(host))
+    any address but loopback. No users for it, a taken port or a bad address: one
+    DashboardError line, before anything is built."""
+    sign_in = not is_loopback(host)
+    if sign_in:
+        sign_in_users(os.environ)
     listener = _listen(host, port)
     # werkzeug logs every request at INFO: only with --verbose.
     logging.getLogger("werkzeug").setLevel(logging.INFO if verbose else logging.WARNING)
     try:  # werkzeug takes a duplicate of the bound socket
+        app = create_app(config, sign_in=sign_in)
         return make_server(host, port, app.server, threaded=True, fd=listener.fileno())
     finally:
         listener.close()

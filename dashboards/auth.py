@@ -27,8 +27,9 @@ from typing import Any
 from flask import Flask, Response, redirect, request, session
 from flask.sessions import SecureCookieSessionInterface
 from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
-from flask_wtf.csrf import CSRFError, generate_csrf, validate_csrf
+from flask_wtf.csrf import generate_csrf, validate_csrf
 from werkzeug.security import check_password_hash, generate_password_hash
+from wtforms import ValidationError
 
 from dashboards.errors import DashboardError
 
@@ -106,13 +107,19 @@ def session_secret(env: Mapping[str, str], data_dir: Path) -> str:
     return path.read_text(encoding="ascii").strip()
 
 
-def require_sign_in(server: Flask, users: dict[str, str], secret: str) -> None:
-    """Put every route of `server` behind a sign-in for `users` (name -> hash)."""
+def sign_in_users(env: Mapping[str, str]) -> dict[str, str]:
+    """The users who may sign in; a DashboardError if there is none (nobody could)."""
+    users = users_from(env)
     if not users:
         raise DashboardError(
-            f"sign-in is required but no user is set: add entries to {USERS_ENV} "
+            f"sign-in is required off loopback, and no user is set: add entries to {USERS_ENV} "
             "(make one with `filmbuzz dashboard-user NAME`)"
         )
+    return users
+
+
+def require_sign_in(server: Flask, users: dict[str, str], secret: str) -> None:
+    """Put every route of `server` behind a sign-in for `users` (name -> hash)."""
     server.config.update(
         SECRET_KEY=secret,
         SESSION_COOKIE_HTTPONLY=True,
@@ -144,7 +151,7 @@ def _sign_in(users: dict[str, str]) -> Any:
         return _page(target)
     try:
         validate_csrf(request.form.get("csrf_token", ""))
-    except CSRFError:
+    except ValidationError:  # missing, forged, or from another session
         return _page(target, "The form had expired; please sign in again."), 400
     name = request.form.get("name", "")
     password = request.form.get("password", "")

@@ -150,7 +150,8 @@ def parser() -> argparse.ArgumentParser:
         sub.add_argument("--host", default="127.0.0.1",
                          help="address to listen on (default: %(default)s); any but loopback "
                          "needs sign-in (FILMBUZZ_DASHBOARD_USERS)")  # fmt: skip
-        sub.add_argument("--port", type=port, default=8050, help="default: %(default)s")
+        sub.add_argument("--port", type=port, default=8050,
+                         help="default: %(default)s; 0 picks a free one")  # fmt: skip
         sub.add_argument("--verbose", action="store_true", help="log every request")
         if name == "demo":
             sub.set_defaults(config=os.environ.get("FILMBUZZ_CONFIG", str(EXAMPLE_CONFIG)))
@@ -175,7 +176,7 @@ def positive(value: str) -> int:
 
 
 def port(value: str) -> int:
-    number = positive(value)
+    number = 0 if value.strip() == "0" else positive(value)
     if number > 65535:
         raise argparse.ArgumentTypeError(f"{value!r} is not a port number (1–65535)")
     return number
