@@ -175,7 +175,7 @@ def _shell(config: Config, sign_in: bool = False) -> html.Div:
         links += [_nav_link(label, href) for label, href in films]
     if sign_in:  # a plain link: signing out leaves the Dash app
         links.append(
-            html.A("Sign out", href=SIGN_OUT, style={"color": "#dbe4ff", "marginLeft": "auto"})
+            html.A("Sign out", href=SIGN_OUT, style={"color": "#dbe4ff", "textDecoration": "none"})
         )
     bar = html.Header(
         html.Nav(

@@ -158,7 +158,7 @@ def _sign_in(users: dict[str, str]) -> Any:
     hashed = users.get(name)
     matches = check_password_hash(hashed or _DUMMY_HASH, password)
     if hashed is None or not matches:
-        return _page(target, "Wrong name or password."), 401
+        return _page(target, "Wrong name or password.", name), 401
     session.clear()  # a new session on sign-in: no fixation
     session.permanent = True
     login_user(User(name))
@@ -200,7 +200,7 @@ _PAGE = """<!DOCTYPE html>
 <form method="post" action="{action}">
  <input type="hidden" name="csrf_token" value="{csrf}">
  <input type="hidden" name="next" value="{target}">
- <label for="name">Name</label><input id="name" name="name" autocomplete="username" required autofocus>
+ <label for="name">Name</label><input id="name" name="name" value="{name}" autocomplete="username" required autofocus>
  <label for="password">Password</label>
  <input id="password" name="password" type="password" autocomplete="current-password" required>
  <button type="submit">Sign in</button>
@@ -208,8 +208,9 @@ _PAGE = """<!DOCTYPE html>
 """
 
 
-def _page(target: str, error: str = "") -> Response:
+def _page(target: str, error: str = "", name: str = "") -> Response:
     body = _PAGE.format(
+        name=escape(name),
         error=f'<p class="error" role="alert">{escape(error)}</p>' if error else "",
         action=escape(f"{request.script_root}{SIGN_IN}"),
         csrf=escape(generate_csrf()),

@@ -41,16 +41,14 @@ def _answers(args: argparse.Namespace) -> Answers:
             "init: give --contact and at least one --film 'Title (Year)' "
             "(or run it in a terminal to be asked)"
         )
+    name = args.name or (
+        _ask("Project name (your company or team)", "filmbuzz") if asking else "filmbuzz"
+    )
+    contact = args.contact or _ask("Contact e-mail or web page (sites see it in our User-Agent)")
     films = [parse_film(f) for f in args.film] or _ask_films()
     sources = args.source or (_ask_sources() if asking else list(NO_KEY_SOURCES))
-    return Answers(
-        name=args.name
-        or (_ask("Project name (your company or team)", "filmbuzz") if asking else "filmbuzz"),
-        contact=args.contact or _ask("Contact e-mail or web page (sites see it in our User-Agent)"),
-        films=films,
-        sources=check_sources(sources),
-        timezone=args.timezone or (_ask("Time zone (IANA name)", "UTC") if asking else "UTC"),
-    )
+    timezone = args.timezone or (_ask("Time zone (IANA name)", "UTC") if asking else "UTC")
+    return Answers(name, contact, films, check_sources(sources), timezone)
 
 
 def _ask(question: str, default: str | None = None) -> str:
@@ -70,7 +68,7 @@ def _ask_films() -> list[FilmAnswer]:
     films: list[FilmAnswer] = []
     while True:
         label = "A film, as 'Title (Year)'" + (" (empty: done)" if films else "")
-        answer = (Prompt.ask(label, console=console, default="") or "").strip()
+        answer = (Prompt.ask(label, console=console, default="", show_default=False) or "").strip()
         if not answer and films:
             return films
         if answer:
