@@ -59,7 +59,7 @@ def parser() -> argparse.ArgumentParser:
     init.add_argument("--timezone", help="IANA time zone for days in charts (default: UTC)")
     init.add_argument("--force", action="store_true", help="replace the file if it exists")
     init.add_argument(
-        "--no-input", action="store_true", help="never ask; fail if a flag is missing"
+        "--no-input", action="store_true", help="never ask; fail if --contact or --film is missing"
     )
     check = command("check", cmd_check, "validate the config, then reach each source with its keys")
     check.add_argument("--host-map", help=argparse.SUPPRESS)  # JSON: real host -> local stand-in

@@ -117,16 +117,16 @@ def cmd_run(args: argparse.Namespace) -> int:
     from pipeline.jobs.run import EXIT_LOCKED, run_job, sigterm_interrupts
 
     config = config_from(args)
-    warn_about(config)
     try:
         with sigterm_interrupts(), console.status("running: crawl, enrich, index…"):
             record = run_job(config, _run_options(args))
-    except LockHeld as exc:
+    except LockHeld as exc:  # nothing ran: that one line only
         console.print(f"filmbuzz: {exc}", markup=False, highlight=False)
         return EXIT_LOCKED
     from pipeline.jobs.report import print_run
 
     print_run(record, out, console)
+    warn_about(config)
     return record.exit_code
 
 

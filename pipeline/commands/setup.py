@@ -35,7 +35,8 @@ def cmd_init(args: argparse.Namespace) -> int:
 def _answers(args: argparse.Namespace) -> Answers:
     from pipeline.starter import check_sources, parse_film
 
-    asking = sys.stdin.isatty() and not args.no_input
+    # Asks only when a required answer is missing, and then for everything no flag gave.
+    asking = sys.stdin.isatty() and not args.no_input and not (args.contact and args.film)
     if not asking and (not args.contact or not args.film):
         raise ConfigError(
             "init: give --contact and at least one --film 'Title (Year)' "
