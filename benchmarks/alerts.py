@@ -6,7 +6,7 @@ mentions a day) with overdispersion, a weekly rhythm and a slow drift; spikes of
 not hide a later one). The detector judges every day after a warm-up; a judged spike day that
 fires is a hit, any other day that fires is a false alarm.
 
-    python -m benchmarks.alerts                 # the README's numbers
+    python -m benchmarks.alerts                 # the numbers in docs/benchmarks.md
     python -m benchmarks.alerts --factor 2 --films 300
 """
 

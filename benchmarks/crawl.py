@@ -22,8 +22,9 @@ from crawlers.replay.accounts import DEMO_ENV, enable_all_sources
 from crawlers.replay.snapshot import Snapshot, SnapshotPost
 from pipeline.config import load_config
 from pipeline.stages.crawl import CrawlResult, crawl
+from pipeline.starter import EXAMPLE_CONFIG
 
-EXAMPLE = Path(__file__).resolve().parents[1] / "filmbuzz.example.toml"
+EXAMPLE = EXAMPLE_CONFIG
 POST_SOURCES = ("mastodon", "letterboxd", "feeds", "bluesky", "reddit", "youtube", "x")
 
 

@@ -1,27 +1,39 @@
-"""The Dash app: `create_app(config)`, `serve(...)`, and a lazy `server` for gunicorn.
+"""The Dash app: `create_app(config)`, `bind(...)` for the CLI, and a lazy `server` for gunicorn.
 
 gunicorn -w 4 'dashboards.app:server'      # config from $FILMBUZZ_CONFIG (default filmbuzz.toml)
+
+The gunicorn `server` always asks for sign-in (it cannot know the address it is bound to);
+`filmbuzz dashboard` asks for it on any address but loopback (dashboards/auth.py).
 """
 
 from __future__ import annotations
 
 import functools
+import logging
 import os
+import socket
+from collections.abc import Mapping
 from pathlib import Path
 from string import Template
 from typing import Any
 
 import dash
 from dash import dcc, html
-from flask import Flask
+from flask import Flask, Response, abort
+from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.serving import BaseWSGIServer, make_server
 
+from dashboards.auth import SIGN_OUT, is_loopback, require_sign_in, session_secret, sign_in_users
 from dashboards.data import CONFIG_KEY, CONFIG_PATH_KEY
+from dashboards.errors import DashboardError
 from dashboards.figures import FONT, INK
 from dashboards.filterbar import NAV
 from pipeline.config import Config, load_config
+from pipeline.errors import ConfigError
 
 PAGES_FOLDER = Path(__file__).resolve().with_name("pages")
 CONFIG_ENV = "FILMBUZZ_CONFIG"
+PROXIES_ENV = "FILMBUZZ_DASHBOARD_PROXIES"  # how many reverse proxies stand in front
 
 _INDEX = Template("""<!DOCTYPE html>
 <html lang="en">
@@ -48,12 +60,20 @@ _INDEX = Template("""<!DOCTYPE html>
 """).substitute(font=FONT, ink=INK)
 
 
-def create_app(config: Config) -> dash.Dash:
+def create_app(
+    config: Config, sign_in: bool = False, env: Mapping[str, str] | None = None
+) -> dash.Dash:
     """A Dash app for `config`; pages reach the config with `dashboards.data.current_config()`.
+
+    With `sign_in`, every route needs a session (users and secret from `env`, default the
+    process environment); without one the app serves anyone who reaches it.
 
     One app per process: Dash pages register their callbacks globally, and the app that serves
     the first request takes them (gunicorn workers and the CLI each build exactly one).
     """
+    env = os.environ if env is None else env
+    # Users first: a refusal builds no app (Dash registers page callbacks once per process).
+    users = sign_in_users(env) if sign_in else {}
     app = dash.Dash(
         # The package's name, so Dash loads the pages as `dashboards.pages.<page>`.
         "dashboards",
@@ -65,17 +85,87 @@ def create_app(config: Config) -> dash.Dash:
         suppress_callback_exceptions=True,
         index_string=_INDEX,
     )
-    app.server.config[CONFIG_KEY] = config
-    app.server.config[CONFIG_PATH_KEY] = str(config.path)
-    app.layout = _shell(config)
+    server: Flask = app.server
+    server.config[CONFIG_KEY] = config
+    server.config[CONFIG_PATH_KEY] = str(config.path)
+    if sign_in:
+        require_sign_in(server, users, session_secret(env, config.data_dir))
+    _behind_proxies(server, env)
+    server.add_url_rule("/report/<slug>.html", "filmbuzz_report", _report)
+    app.layout = _shell(config, sign_in)
     return app
 
 
-def serve(config: Config, host: str = "127.0.0.1", port: int = 8050, debug: bool = False) -> None:
-    create_app(config).run(host=host, port=port, debug=debug)
+def _behind_proxies(server: Flask, env: Mapping[str, str]) -> None:
+    """Trust X-Forwarded-For/-Proto/-Host from that many proxies (ProxyFix), so redirects
+    follow the address the browser used. Serve the dashboards at the root of a host name."""
+    value = env.get(PROXIES_ENV, "").strip()
+    if not value:
+        return
+    if not value.isdigit() or int(value) < 1:
+        raise DashboardError(f"{PROXIES_ENV}: {value!r} is not a number of proxies like 1")
+    hops = int(value)
+    server.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+        server.wsgi_app, x_for=hops, x_proto=hops, x_host=hops
+    )
 
 
-def _shell(config: Config) -> html.Div:
+def _report(slug: str) -> Response:
+    """The film's self-contained HTML report, built from the store now."""
+    from dashboards.data import current_config, film_filter, film_view, reading
+    from dashboards.report import render_report
+
+    config = current_config()
+    try:
+        film = config.film(slug)
+    except ConfigError:
+        abort(404)
+    with reading(config) as store:
+        page = render_report(config, film, film_view(store, config, film_filter(config, slug)))
+    response = Response(page, mimetype="text/html")
+    response.headers["Content-Disposition"] = f'inline; filename="{slug}.html"'
+    return response
+
+
+def bind(
+    config: Config, host: str = "127.0.0.1", port: int = 8050, verbose: bool = False
+) -> BaseWSGIServer:
+    """The dashboards' server, bound and listening (serve with `.serve_forever()`); sign-in on
+    any address but loopback. No users for it, a taken port or a bad address: one
+    DashboardError line, before anything is built."""
+    sign_in = not is_loopback(host)
+    if sign_in:
+        sign_in_users(os.environ)
+    listener = _listen(host, port)
+    # werkzeug logs every request at INFO: only with --verbose.
+    logging.getLogger("werkzeug").setLevel(logging.INFO if verbose else logging.WARNING)
+    try:  # werkzeug takes a duplicate of the bound socket
+        app = create_app(config, sign_in=sign_in)
+        return make_server(host, port, app.server, threaded=True, fd=listener.fileno())
+    finally:
+        listener.close()
+
+
+def _listen(host: str, port: int) -> socket.socket:
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+    except OSError as exc:
+        raise DashboardError(f"--host {host}: not an address of this machine ({exc})") from None
+    listener = socket.socket(family, kind, proto)
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        listener.bind(address)
+        listener.listen(128)
+    except OSError as exc:
+        listener.close()
+        raise DashboardError(
+            f"cannot listen on {host}:{port}: {exc.strerror}; "
+            "is another dashboard running there? give another --port"
+        ) from None
+    return listener
+
+
+def _shell(config: Config, sign_in: bool = False) -> html.Div:
     pages = [("Overview", "/"), ("Compare", "/compare"), ("Posts", "/posts")]
     # With many films the overview's cards are the way in; a few fit in the bar.
     films = [(f.title, f"/film/{f.slug}") for f in config.films] if len(config.films) <= 5 else []
@@ -83,6 +173,10 @@ def _shell(config: Config) -> html.Div:
     if films:
         links.append(html.Span("|", style={"color": "#5c6f99"}))
         links += [_nav_link(label, href) for label, href in films]
+    if sign_in:  # a plain link: signing out leaves the Dash app
+        links.append(
+            html.A("Sign out", href=SIGN_OUT, style={"color": "#dbe4ff", "textDecoration": "none"})
+        )
     bar = html.Header(
         html.Nav(
             [
@@ -124,7 +218,7 @@ def _nav_link(label: str, href: str) -> dcc.Link:
 @functools.cache
 def _lazy_server() -> Flask:
     config = load_config(os.environ.get(CONFIG_ENV, "filmbuzz.toml"))
-    return create_app(config).server  # type: ignore[no-any-return]
+    return create_app(config, sign_in=True).server  # type: ignore[no-any-return]
 
 
 def __getattr__(name: str) -> Any:
@@ -134,4 +228,4 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-__all__ = ["CONFIG_ENV", "PAGES_FOLDER", "create_app", "serve"]
+__all__ = ["CONFIG_ENV", "PAGES_FOLDER", "bind", "create_app"]

@@ -18,11 +18,7 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
-import nlp.components.cues
-import nlp.components.language
-import nlp.components.mentions
-import nlp.components.sentiment
-import nlp.components.territory  # noqa: F401 — registers the factories
+import nlp.factories  # noqa: F401 — registers the factories
 from nlp.bounds import (
     DETECT_CHARS,
     TRUNCATED,

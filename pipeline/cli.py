@@ -21,15 +21,18 @@ from pipeline.commands.common import SENTIMENT_DATA, iso_date
 from pipeline.commands.deliver import (
     cmd_alerts,
     cmd_dashboard,
+    cmd_dashboard_user,
     cmd_demo,
     cmd_export,
     cmd_report,
     cmd_schedule,
 )
 from pipeline.commands.language import cmd_analyze, cmd_eval, cmd_train_sentiment
+from pipeline.commands.setup import cmd_check, cmd_init
 from pipeline.errors import FilmbuzzError
 from pipeline.jobs.lock import LockHeld
 from pipeline.jobs.run import EXIT_LOCKED
+from pipeline.starter import EXAMPLE_CONFIG
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -49,6 +52,20 @@ def parser() -> argparse.ArgumentParser:
         sub.set_defaults(handler=handler)
         return sub
 
+    init = command("init", cmd_init, "write a commented starter config (asks, or takes flags)")
+    init.add_argument("--name", help="your company or team (default: filmbuzz)")
+    init.add_argument("--contact", help="an e-mail or web page of yours, for the User-Agent")
+    init.add_argument("--film", action="append", default=[], metavar="'TITLE (YEAR)'",
+                      help="a film to track, like 'Red Rooms (2023)' (repeatable)")  # fmt: skip
+    init.add_argument("--source", action="append", default=[],
+                      help="a source to enable (repeatable; default: the ones needing no key)")  # fmt: skip
+    init.add_argument("--timezone", help="IANA time zone for days in charts (default: UTC)")
+    init.add_argument("--force", action="store_true", help="replace the file if it exists")
+    init.add_argument(
+        "--no-input", action="store_true", help="never ask; fail if --contact or --film is missing"
+    )
+    check = command("check", cmd_check, "validate the config, then reach each source with its keys")
+    check.add_argument("--host-map", help=argparse.SUPPRESS)  # JSON: real host -> local stand-in
     crawl = command("crawl", cmd_crawl, "collect new posts and signals from the enabled sources")
     crawl.add_argument(
         "--source", action="append", default=[], help="only this source (repeatable)"
@@ -57,7 +74,7 @@ def parser() -> argparse.ArgumentParser:
         "--film", action="append", default=[], help="only this film slug (repeatable)"
     )
     crawl.add_argument(
-        "--backfill", type=int, metavar="DAYS", help="go further back, within the page budget"
+        "--backfill", type=positive, metavar="DAYS", help="go further back, within the page budget"
     )
     command("enrich", cmd_enrich, "run the NLP over raw posts not yet enriched")
     command("compact", cmd_compact, "rewrite lake tables that hold a record twice, once each")
@@ -78,19 +95,23 @@ def parser() -> argparse.ArgumentParser:
         "--scrapyd", metavar="URL", help="crawl on this Scrapyd node (it must see the data folder)"
     )
     status = command("status", cmd_status, "summarise recent runs from the run log")
-    status.add_argument("--last", type=int, default=10, help="how many runs (default: %(default)s)")
+    status.add_argument(
+        "--last", type=positive, default=10, help="how many runs (default: %(default)s)"
+    )
     command("sources", cmd_sources, "per source: enabled, credentials present, last run")
     listen = command("listen", cmd_listen, "follow a live stream for a while (Bluesky's Jetstream)")
-    listen.add_argument("source", choices=["bluesky"])
+    listen.add_argument(
+        "source", choices=["bluesky"], help="the stream: bluesky (Jetstream, no key)"
+    )
     listen.add_argument("--for", dest="duration", required=True, metavar="DURATION",
                         help="how long to listen: 30s, 10m, 1h30m")  # fmt: skip
     analyze = command(
         "analyze", cmd_analyze, "analyse a JSON Lines file of posts (id, text[, lang, source])"
     )
-    analyze.add_argument("--input", required=True)
-    analyze.add_argument("--output", required=True)
+    analyze.add_argument("--input", required=True, help="JSON Lines file to read")
+    analyze.add_argument("--output", required=True, help="JSON Lines file to write")
     analyze.add_argument(
-        "--processes", type=int, default=1, help="worker processes for the NLP (default: 1)"
+        "--processes", type=positive, default=1, help="worker processes for the NLP (default: 1)"
     )
     train = command(
         "train-sentiment", cmd_train_sentiment, "train the sentiment models from the corpora"
@@ -112,8 +133,10 @@ def parser() -> argparse.ArgumentParser:
     export.add_argument("--out", help="the file to write (.csv or .xlsx)")
     export.add_argument("--folder", help="for `all`: the folder (default: [exports] folder)")
     export.add_argument("--format", choices=["csv", "xlsx"], help="default: from --out's suffix")
-    export.add_argument("--from", dest="start", type=iso_date)
-    export.add_argument("--to", dest="end", type=iso_date)
+    export.add_argument("--from", dest="start", type=iso_date, metavar="DATE",
+                        help="first day, like 2026-03-01 (in the project's time zone)")  # fmt: skip
+    export.add_argument("--to", dest="end", type=iso_date, metavar="DATE",
+                        help="last day, included")  # fmt: skip
     export.add_argument("--bom", action="store_true", help="start with a UTF-8 BOM (for Excel)")
     alerts = command(
         "alerts", cmd_alerts, "check for spikes, new countries and where-to-watch asks"
@@ -121,22 +144,46 @@ def parser() -> argparse.ArgumentParser:
     alerts.add_argument("--date", type=iso_date, help="judge as of this day (default: today)")
     command("schedule", cmd_schedule, "run, export and alert on the cron lines of [schedule]")
     report = command("report", cmd_report, "write a self-contained HTML report for a film")
-    report.add_argument("--film", required=True)
-    report.add_argument("--out", required=True)
+    report.add_argument("--film", required=True, help="the film's slug")
+    report.add_argument("--out", required=True, help="the HTML file to write")
     for name, handler, help in (
         ("dashboard", cmd_dashboard, "serve the dashboards"),
         ("demo", cmd_demo, "run the whole flow offline against the bundled replay site"),
     ):
         sub = command(name, handler, help)
-        sub.add_argument("--host", default="127.0.0.1")
-        sub.add_argument("--port", type=int, default=8050)
+        sub.add_argument("--host", default="127.0.0.1",
+                         help="address to listen on (default: %(default)s); any but loopback "
+                         "needs sign-in (FILMBUZZ_DASHBOARD_USERS)")  # fmt: skip
+        sub.add_argument("--port", type=port, default=8050,
+                         help="default: %(default)s; 0 picks a free one")  # fmt: skip
+        sub.add_argument("--verbose", action="store_true", help="log every request")
         if name == "demo":
-            sub.set_defaults(config=os.environ.get("FILMBUZZ_CONFIG", "filmbuzz.example.toml"))
+            sub.set_defaults(config=os.environ.get("FILMBUZZ_CONFIG", str(EXAMPLE_CONFIG)))
             sub.add_argument(
                 "--out", default="filmbuzz-demo", help="folder for the demo's data and files"
             )
             sub.add_argument("--no-serve", action="store_true", help="stop after writing the files")
+    user = command("dashboard-user", cmd_dashboard_user,
+                   "print a name:hash entry for FILMBUZZ_DASHBOARD_USERS (asks the password)")  # fmt: skip
+    user.add_argument("name", help="the name to sign in with")
     return root
+
+
+def positive(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number of 1 or more")
+    return number
+
+
+def port(value: str) -> int:
+    number = 0 if value.strip() == "0" else positive(value)
+    if number > 65535:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a port number (1–65535)")
+    return number
 
 
 def _terminated() -> type[BaseException]:

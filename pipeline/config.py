@@ -302,7 +302,7 @@ def load_config(path: str | Path) -> Config:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise ConfigError(
-            f"{path}: file not found; copy filmbuzz.example.toml and edit it"
+            f"{path}: file not found; write one with `filmbuzz init --config {path}`"
         ) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: cannot read the file ({exc})") from None
@@ -330,7 +330,7 @@ def describe(exc: ValidationError) -> str:
         known = ", ".join(SourcesConfig.model_fields)
         return f"{where}: unknown source {error['loc'][1]!r}; known sources: {known}"
     if error["type"] == "extra_forbidden":
-        return f"{where}: unknown field; check its spelling against filmbuzz.example.toml"
+        return f"{where}: unknown field; check its spelling (docs/guide.md lists every field)"
     if error["type"] == "missing":
         return f"{where}: required field is missing; add it"
     message = str(error["msg"]).removeprefix("Value error, ")

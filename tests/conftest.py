@@ -12,9 +12,10 @@ from osmem_server import OsmemServer
 
 from crawlers.replay import ReplaySite
 from pipeline.config import Config, ElasticsearchConfig, load_config
+from pipeline.starter import EXAMPLE_CONFIG
 
 ROOT = Path(__file__).resolve().parents[1]
-EXAMPLE = ROOT / "filmbuzz.example.toml"
+EXAMPLE = EXAMPLE_CONFIG
 
 
 @pytest.fixture

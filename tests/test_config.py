@@ -90,7 +90,7 @@ def test_config_errors_name_the_file_and_field(tmp_path: Path, text: str, expect
 
 
 def test_config_missing_file_says_what_to_do(tmp_path: Path) -> None:
-    with pytest.raises(ConfigError, match=r"file not found; copy filmbuzz\.example\.toml"):
+    with pytest.raises(ConfigError, match=r"file not found; write one with `filmbuzz init"):
         load_config(tmp_path / "nope.toml")
 
 

@@ -1,4 +1,5 @@
-"""X API v2 recent search (`api.x.com/2/tweets/search/recent`), with `includes.users`."""
+"""X API v2 recent search (`api.x.com/2/tweets/search/recent`), with `includes.users`; and the
+usage endpoint (`/2/usage/tweets`) that `filmbuzz check` asks, since it reads no posts."""
 
 from __future__ import annotations
 
@@ -23,11 +24,14 @@ CREDITS = {
     "detail": "Your enrolled account does not have any credits to fulfill this request.",
 }
 RATE_LIMIT = 450
+USAGE = {"cap_reset_day": 10, "project_cap": "2000000", "project_id": "1900000000000000001"}
 
 
 def app(snapshot: Snapshot, token: str, request: Request) -> Reply:
     if request.bearer() != token:
         return json_reply(UNAUTHORIZED, status=401)
+    if request.path == "/2/usage/tweets":
+        return json_reply({"data": {**USAGE, "project_usage": "0"}})
     if request.path != "/2/tweets/search/recent":
         return json_reply(
             {"title": "Not Found Error", "status": 404, "type": "about:blank"}, status=404

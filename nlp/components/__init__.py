@@ -1,4 +1,5 @@
-"""filmbuzz's spaCy components; importing this module registers their factories and extensions."""
+"""filmbuzz's spaCy components; importing this module registers their extensions (the factories
+are registered by `nlp.factories`)."""
 
 from __future__ import annotations
 

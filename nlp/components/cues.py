@@ -148,12 +148,3 @@ class Cues(JsonState):
             return found
         score = normalise(raw_score(load_lexicon(lang), text))
         return label(score), score
-
-
-@Language.factory(
-    "buzz_cues",
-    assigns=["doc._.buzz_intents", "doc._.buzz_aspects"],
-    default_config={},
-)
-def make_cues(nlp: Language, name: str) -> Cues:
-    return Cues(nlp)

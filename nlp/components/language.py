@@ -9,12 +9,11 @@ from typing import Any
 
 from lingua import IsoCode639_1, LanguageDetector, LanguageDetectorBuilder
 from lingua import Language as LinguaLanguage
-from spacy.language import Language
 from spacy.tokens import Doc
 
 from nlp.components import DECLARED_LANG, text_of
+from nlp.factories import DEFAULT_LANGUAGES
 
-DEFAULT_LANGUAGES = ["en", "fr", "pt", "es", "de", "it", "ja", "ko", "zh"]
 UNKNOWN = "und"
 
 
@@ -118,14 +117,3 @@ class LanguageDetectorComponent:
             hint = doc.user_data.get(DECLARED_LANG)
             doc._.buzz_lang = detect([text_of(doc)], [hint], self.codes, self.min_confidence)[0]
         return doc
-
-
-@Language.factory(
-    "buzz_language",
-    assigns=["doc._.buzz_lang"],
-    default_config={"languages": DEFAULT_LANGUAGES, "min_confidence": 0.5},
-)
-def make_language_detector(
-    nlp: Language, name: str, languages: list[str], min_confidence: float
-) -> LanguageDetectorComponent:
-    return LanguageDetectorComponent(languages, min_confidence)

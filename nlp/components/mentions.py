@@ -249,12 +249,3 @@ def _as_subject(text: str, start: int, end: int, langs: tuple[str, ...]) -> bool
 
 def _quoted(text: str, start: int, end: int) -> bool:
     return text[start - 1 : start] in _QUOTES and text[end : end + 1] in _QUOTES if start else False
-
-
-@Language.factory(
-    "buzz_film_mentions",
-    assigns=["doc._.buzz_mentions", "doc._.buzz_about"],
-    default_config={},
-)
-def make_film_mentions(nlp: Language, name: str) -> FilmMentions:
-    return FilmMentions()

@@ -157,8 +157,3 @@ def _decide(calibrator: Calibrator | None, signals: Signals) -> tuple[str, float
     else:
         p = calibrator.probabilities(signals)
     return max(p, key=p.__getitem__), p["pos"] - p["neg"]
-
-
-@Language.factory("buzz_sentiment", assigns=["doc._.buzz_sentiment"], default_config={})
-def make_sentiment(nlp: Language, name: str) -> FilmSentiment:
-    return FilmSentiment()

@@ -145,10 +145,3 @@ class Territory(JsonState):
 
     def load_state(self, state: Any) -> None:
         self.event_places = state["event_places"]
-
-
-@Language.factory(
-    "buzz_territory", assigns=["doc._.buzz_country", "doc._.buzz_places"], default_config={}
-)
-def make_territory(nlp: Language, name: str) -> Territory:
-    return Territory()

@@ -21,7 +21,8 @@ from nlp.eval.labelled import (
     read_snapshot,
 )
 from nlp.eval.report import corpora_table, labelled_table
-from nlp.training.calibrate import EXAMPLE_CONFIG, SNAPSHOT
+from nlp.training.calibrate import SNAPSHOT
+from pipeline.starter import EXAMPLE_CONFIG
 
 Step = Callable[[str], None]
 

@@ -38,8 +38,7 @@ from nlp.pipeline import build_pipeline
 from nlp.training.data import BY_NAME, FILM_POSTS, LANGUAGES, Example, read_corpus
 from pipeline.config import Film
 
-# the replay snapshot and the config whose films it talks about (in a source checkout)
-EXAMPLE_CONFIG = Path(__file__).resolve().parents[2] / "filmbuzz.example.toml"
+# the replay snapshot, whose films are those of pipeline.starter.EXAMPLE_CONFIG
 SNAPSHOT = Path(str(files("crawlers.replay") / "snapshot" / "posts.jsonl"))
 GROUP_SIZE = 1500  # texts at most per group: big corpora would otherwise cost minutes
 

@@ -35,10 +35,11 @@ from nlp.contextual import ContextualReader
 from nlp.features import sentences
 from nlp.lexicon import load_lexicon
 from nlp.model import LEX_FEATURES, MODEL_DIR, Head, SentimentModel, featurize, model_path
-from nlp.training.calibrate import EXAMPLE_CONFIG, calibrate
+from nlp.training.calibrate import calibrate
 from nlp.training.data import BY_NAME, FILM_POSTS, Example, examples, tuning_examples
 from nlp.training.metrics import macro_f1
 from pipeline.config import load_config
+from pipeline.starter import EXAMPLE_CONFIG
 
 log = logging.getLogger(__name__)
 Progress = Callable[[str], None]

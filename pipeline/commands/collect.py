@@ -7,14 +7,15 @@ another holds it, `pipeline.cli` prints one line and exits 3.
 from __future__ import annotations
 
 import argparse
-import json
 from typing import Any
 
 from pipeline.commands.common import (
     config_from,
     console,
+    host_map_from,
     out,
     print_crawl,
+    warn_about,
 )
 from pipeline.errors import ConfigError
 from pipeline.jobs.lock import RunLock
@@ -24,6 +25,7 @@ def cmd_crawl(args: argparse.Namespace) -> int:
     from pipeline.stages.crawl import crawl
 
     config = config_from(args)
+    warn_about(config)
     with RunLock(config.data_dir, "crawl"), console.status("crawling…"):
         result = crawl(
             config, args.source or None, films=args.film or None, backfill_days=args.backfill
@@ -35,9 +37,10 @@ def cmd_crawl(args: argparse.Namespace) -> int:
 def cmd_sources(args: argparse.Namespace) -> int:
     from pipeline.stages.sources import source_statuses
 
+    rows = source_statuses(config_from(args))  # a config error comes before any output
     out.print(f"{'source':<18} {'on':<3} {'last run':<25} {'last success':<25} {'status':<8} "
               f"{'posts':>6} {'signals':>7} {'errors':>6} {'quarantined':>11}  credentials")  # fmt: skip
-    for row in source_statuses(config_from(args)):
+    for row in rows:
         out.print(
             f"{row.name:<18} {'yes' if row.enabled else 'no':<3} {row.last_run or 'never':<25} "
             f"{row.last_success or 'never':<25} {row.status:<8} {row.posts:>6} {row.signals:>7} "
@@ -56,6 +59,7 @@ def cmd_listen(args: argparse.Namespace) -> int:
     except ValueError as exc:
         raise ConfigError(f"--for: {exc}") from None
     config = config_from(args)
+    warn_about(config)
     with (
         RunLock(config.data_dir, "listen"),
         console.status(f"listening to {args.source} for {args.duration}…"),
@@ -150,16 +154,14 @@ def cmd_run(args: argparse.Namespace) -> int:
     from pipeline.jobs.report import print_run
 
     print_run(record, out, console)
+    warn_about(config)
     return record.exit_code
 
 
 def _run_options(args: argparse.Namespace) -> Any:
     from pipeline.jobs.run import RunOptions
 
-    try:
-        host_map = json.loads(args.host_map) if args.host_map else None
-    except ValueError:
-        raise ConfigError('--host-map: not a JSON object like {"host": "127.0.0.1:8000"}') from None
+    host_map = host_map_from(args)
     # A host map points at a local stand-in (the replay site): no politeness delays needed.
     return RunOptions(
         sources=args.source or None, host_map=host_map, fast=bool(host_map), scrapyd=args.scrapyd

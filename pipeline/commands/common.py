@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import json
 from datetime import date
 
 from rich.console import Console
 
 from pipeline.config import Config, load_config
+from pipeline.errors import ConfigError
 
 console = Console(stderr=True, soft_wrap=True)
 out = Console(soft_wrap=True, highlight=False)
@@ -16,6 +18,26 @@ SENTIMENT_DATA = "../shared/data/sentiment"  # or $FILMBUZZ_SENTIMENT_DATA
 
 def config_from(args: argparse.Namespace) -> Config:
     return load_config(args.config)
+
+
+def warn_about(config: Config) -> None:
+    """Say what in the config works but should not stay as it is (before anything is crawled)."""
+    from pipeline.starter import contact_warning
+
+    warning = contact_warning(config)
+    if warning:
+        console.print(warning, markup=False, highlight=False)
+
+
+def host_map_from(args: argparse.Namespace) -> dict[str, str] | None:
+    """The hidden `--host-map` (real host -> local stand-in, for the replay site)."""
+    try:
+        host_map = json.loads(args.host_map) if args.host_map else None
+    except ValueError:
+        host_map = []
+    if host_map is not None and not isinstance(host_map, dict):
+        raise ConfigError('--host-map: not a JSON object like {"host": "127.0.0.1:8000"}')
+    return host_map
 
 
 def print_crawl(result: object) -> None:

@@ -11,7 +11,7 @@ from pipeline.commands.common import (
     config_from,
     console,
     out,
-    print_crawl,
+    warn_about,
 )
 from pipeline.config import Config
 from pipeline.errors import ConfigError
@@ -23,6 +23,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     from pipeline.exports.build import build, format_for
     from pipeline.stores import open_store
 
+    _check_export_args(args)
     config = config_from(args)
     for film in args.film:
         config.film(film)
@@ -40,6 +41,16 @@ def cmd_export(args: argparse.Namespace) -> int:
     write_table(frame, path, format_for(path, args.format), bom=args.bom)
     out.print(f"wrote {len(frame)} rows to {args.out}")
     return 0
+
+
+def _check_export_args(args: argparse.Namespace) -> None:
+    if args.start and args.end and args.start > args.end:
+        raise ConfigError(f"export: --from {args.start} is after --to {args.end}")
+    suffix = Path(args.out).suffix.lower() if args.out else ""
+    if args.out and not args.format and suffix not in (".csv", ".xlsx"):
+        raise ConfigError(
+            f"export: --out {args.out}: name a .csv or .xlsx file, or say --format csv|xlsx"
+        )
 
 
 def _export_all(config: Config, folder: Path | None) -> int:
@@ -62,6 +73,7 @@ def cmd_schedule(args: argparse.Namespace) -> int:
     from pipeline.jobs.schedule import next_runs, serve, zone
 
     config = config_from(args)
+    warn_about(config)
 
     def started(scheduler: Any) -> None:
         now = datetime.now(zone(config))
@@ -115,34 +127,60 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def cmd_dashboard(args: argparse.Namespace) -> int:
-    from dashboards.app import serve
+    _serve(config_from(args), args)
+    return 0
 
-    config = config_from(args)
-    out.print(f"dashboard on http://{args.host}:{args.port}/  (Ctrl+C to stop)")
-    serve(config, host=args.host, port=args.port)
+
+def _serve(config: Config, args: argparse.Namespace) -> None:
+    from dashboards.app import bind
+
+    server = bind(config, host=args.host, port=args.port, verbose=args.verbose)
+    host, port = (str(part) for part in server.server_address[:2])
+    shown = f"[{host}]" if ":" in host else host
+    out.print(f"dashboard on http://{shown}:{port}/  (Ctrl+C to stop)")
+    server.serve_forever()
+
+
+def cmd_dashboard_user(args: argparse.Namespace) -> int:
+    import getpass
+    import sys
+
+    from dashboards.auth import USERS_ENV, hash_entry
+    from dashboards.errors import DashboardError
+
+    if sys.stdin.isatty():
+        password = getpass.getpass(f"password for {args.name}: ")
+        if getpass.getpass("again: ") != password:
+            raise DashboardError("the two passwords differ; nothing written")
+    else:
+        password = sys.stdin.readline().rstrip("\r\n")
+    out.print(hash_entry(args.name, password), markup=False, highlight=False)
+    console.print(f"add that line to {USERS_ENV} (entries separated by spaces or new lines)")
     return 0
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
+    from pipeline.jobs.lock import LockHeld
+    from pipeline.jobs.report import print_run
+    from pipeline.jobs.run import EXIT_LOCKED
     from pipeline.stages.demo import run_demo
 
     folder = Path(args.out)
-    with console.status("starting the replay site…") as status:
-        result = run_demo(Path(args.config), folder, step=lambda s: status.update(f"{s}…"))
-    print_crawl(result.crawl)
-    out.print(
-        f"enriched {result.enriched} posts; indexed {result.indexed.posts} posts, {result.indexed.signals} signals"
-    )
+    try:
+        with console.status("starting the replay site…") as status:
+            result = run_demo(Path(args.config), folder, step=lambda s: status.update(f"{s}…"))
+    except LockHeld as exc:
+        console.print(f"filmbuzz: {exc}", markup=False, highlight=False)
+        return EXIT_LOCKED
+    print_run(result.run, out, console)
     for path in [*result.exports, *result.reports]:
         out.print(f"wrote {path}")
     if result.where_to_watch:
         out.print("where to watch today (tmdb source; data from JustWatch via TMDB):")
         for line in result.where_to_watch:
             out.print(f"  {line}")
+    out.print(f"runs so far: filmbuzz status --config {result.config.path}", markup=False)
     if args.no_serve:
-        return 0
-    from dashboards.app import serve
-
-    out.print(f"dashboard on http://{args.host}:{args.port}/  (Ctrl+C to stop)")
-    serve(result.config, host=args.host, port=args.port)
+        return result.run.exit_code
+    _serve(result.config, args)
     return 0

@@ -1,4 +1,8 @@
-"""`filmbuzz demo`: the whole flow against the bundled replay site, offline, in one command."""
+"""`filmbuzz demo`: the whole flow against the bundled replay site, offline, in one command.
+
+The crawl, enrich and index go through `filmbuzz run`'s job (run lock, run log), so
+`filmbuzz status` shows the demo's runs like any other.
+"""
 
 from __future__ import annotations
 
@@ -13,11 +17,7 @@ from pipeline.availability import HOME_OFFERS, PAID_OFFERS, STATUS_NAMES, Availa
 from pipeline.config import Config, Film, load_config
 from pipeline.exports import write_csv
 from pipeline.exports.build import build
-from pipeline.jobs.lock import RunLock
-from pipeline.lake import Lake
-from pipeline.stages.crawl import CrawlResult, crawl
-from pipeline.stages.enrich import enrich_lake
-from pipeline.stages.index import IndexResult, index
+from pipeline.jobs.run import RunOptions, RunRecord, run_job
 from pipeline.stores import open_store
 from pipeline.stores.base import Filter
 
@@ -27,9 +27,7 @@ Step = Callable[[str], None]
 @dataclass
 class DemoResult:
     config: Config
-    crawl: CrawlResult
-    enriched: int
-    indexed: IndexResult
+    run: RunRecord
     exports: list[Path] = field(default_factory=list)
     reports: list[Path] = field(default_factory=list)
     where_to_watch: list[str] = field(default_factory=list)
@@ -61,30 +59,19 @@ def prepare(example: Path, folder: Path) -> Config:
 
 def run_demo(example: Path, folder: Path, step: Step = lambda _: None) -> DemoResult:
     config = prepare(example, folder.resolve())
-    with RunLock(config.data_dir, "demo"):
-        return _run(config, folder, step)
-
-
-def _run(config: Config, folder: Path, step: Step) -> DemoResult:
-    lake = Lake(config.data_dir / "lake")
     with ReplaySite() as site:
-        step("crawling the replay site")
+        step("crawling the replay site, enriching, indexing")
         # Keyed sources get the replay site's fake keys, never the user's real ones.
-        crawled = crawl(config, host_map=site.host_map, fast=True, env=DEMO_ENV)
-    step("enriching posts")
-    enriched = enrich_lake(lake, config.films)
-    step("indexing into the embedded store")
-    store = open_store(config)
-    try:
-        indexed = index(lake, store)
-        result = DemoResult(config, crawled, enriched, indexed)
-        step("writing CSV exports and HTML reports")
-        from dashboards.report import write_report
+        options = RunOptions(host_map=site.host_map, fast=True, env=DEMO_ENV)
+        result = DemoResult(config, run_job(config, options))
+    step("writing CSV exports and HTML reports")
+    from dashboards.report import write_report
 
+    store = open_store(config, read_only=True)
+    try:
         slugs = [f.slug for f in config.films]
         places = build("territories", store, config, slugs)
         result.exports.append(write_csv(places, folder / "exports" / "territories.csv"))
-
         today = date.today()
         for film in config.films:
             signals = store.signals(Filter(films=(film.slug,)))
