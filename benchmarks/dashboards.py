@@ -117,12 +117,11 @@ def render(app: dash.Dash, path: str) -> str:
     if "<slug>" in (page.get("path_template") or ""):
         kwargs["slug"] = route.rsplit("/", 1)[-1]
     with app.server.test_request_context(path):
-        started = time.perf_counter()
         layout = page["layout"](**kwargs)
-        json.dumps(layout, cls=plotly.utils.PlotlyJSONEncoder)
+        parts = [json.dumps(layout, cls=plotly.utils.PlotlyJSONEncoder)]
         for panel in _panels(layout):  # the film page's panels, filled by their callbacks
-            json.dumps(panel, cls=plotly.utils.PlotlyJSONEncoder)
-        return time.perf_counter() - started
+            parts.append(json.dumps(panel, cls=plotly.utils.PlotlyJSONEncoder))
+        return "".join(parts)
 
 
 def _panels(layout: Any) -> Iterator[Any]:

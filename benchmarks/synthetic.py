@@ -100,6 +100,7 @@ def posts(n: int, film_count: int = 50, seed: int = 7) -> pa.Table:
         ],
         "intents": [[INTENTS[j] for j in np.flatnonzero(row)] for row in intent_draw],
         "country": country,
+        "places": [[c] if c else [] for c in country],
         "enriched_at": pa.array(published, pa.timestamp("us", tz="UTC")),
         "text_truncated": None,
     }

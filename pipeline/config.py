@@ -95,7 +95,7 @@ class Film(Strict):
     titles: list[str] = []
     aliases: list[str] = []
     people: list[str] = []
-    cast: list[str] = []  # the performers among `people`: praise of them is about the acting
+    cast: list[str] = []  # performers: mentions like `people`, and praise of them is acting
     genres: list[str] = []
     ids: FilmIds = FilmIds()
     events: list[FilmEvent] = []

@@ -18,7 +18,7 @@ from tests.conftest import EXAMPLE
 from tests.factories import enriched_post, posts
 from tests.test_config import MINIMAL
 
-NEUTRAL = Analysis("en", [], [], "neu", 0.0, [], [], None)
+NEUTRAL = Analysis("en", [], [], "neu", 0.0, [], [], None, [])
 
 
 def _run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:

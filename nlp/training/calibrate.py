@@ -4,38 +4,30 @@ Groups, each counting once in the objective: real text first — Letterboxd, All
 muchocine reviews (the `calib` part of the real film sets), SemEval tweets (`val`), TASS
 tweets (`calib`), Portuguese tweets and reviews (`val`) — then our own posts: the val split of
 the film posts and the replay snapshot's labelled posts (social posts and news, titles blanked
-as at run time). Every text is read by the freshly trained linear model of its language and,
-when the linear model is unsure, by the contextual reader, as at run time.
+as at run time). Every text is read by the freshly trained linear model of its language, as at
+run time.
 """
 
 from __future__ import annotations
 
 import json
-import math
 import random
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
 
 from spacy.language import Language
 
-from nlp.calibration import (
-    CALIBRATION_FILE,
-    Calibrator,
-    Group,
-    Signals,
-    fit_calibrator,
-    kind_of_source,
-)
+from nlp.calibration import CALIBRATION_FILE, Calibrator, Signals, kind_of_source
 from nlp.components import CONTEXT_FILMS, opinion_text
 from nlp.components.cues import intents_of
-from nlp.contextual import ContextualReader
 from nlp.folding import fold
 from nlp.lexicon import load_lexicon
 from nlp.model import SentimentModel, featurize, model_path
 from nlp.pipeline import build_pipeline
 from nlp.training.data import BY_NAME, FILM_POSTS, LANGUAGES, Example, read_corpus
+from nlp.training.fit_calibration import Group, fit_calibrator
 from pipeline.config import Film
 
 # the replay snapshot, whose films are those of pipeline.starter.EXAMPLE_CONFIG
@@ -51,9 +43,6 @@ class LabelledText:
     genres: frozenset[str]
     rated: bool
     label: str
-
-
-Reader = Callable[[list[str]], list[tuple[float, float, float] | None]]
 
 
 def real_groups(folder: Path, seed: int) -> dict[str, list[LabelledText]]:
@@ -119,35 +108,19 @@ def blank_titles(pipeline: Language, text: str, lang: str, films: list[str]) -> 
     return opinion_text(pipeline.get_pipe("buzz_film_mentions")(doc))
 
 
-def signals_of(
-    texts: Sequence[LabelledText], models: Path, reader: ContextualReader | None, route: float
-) -> list[Signals]:
-    """What the calibrator sees of each text at run time (the reader only where the linear
-    model's top probability is under `route`)."""
+def signals_of(texts: Sequence[LabelledText], models: Path) -> list[Signals]:
+    """What the calibrator sees of each text at run time."""
     loaded: dict[str, SentimentModel] = {}
-    linear = []
+    found = []
     for t in texts:
         if t.lang not in loaded:
             path = model_path(t.lang, models)
             loaded[t.lang] = SentimentModel.load(
                 path if path.exists() else model_path("xx", models)
             )
-        linear.append(
-            loaded[t.lang].log_probabilities(featurize(t.text, load_lexicon(t.lang), t.genres))
-        )
-    asked = [
-        i
-        for i, (t, lp) in enumerate(zip(texts, linear, strict=True))
-        if reader is not None and t.lang in reader.languages and max(lp) < math.log(route)
-    ]
-    contextual: dict[int, tuple[float, float, float]] = {}
-    if reader is not None and asked:
-        found = reader.log_probabilities([texts[i].text for i in asked])
-        contextual = dict(zip(asked, found, strict=True))
-    return [
-        Signals(lp, contextual.get(i), t.kind, frozenset(_intents(t)))
-        for i, (t, lp) in enumerate(zip(texts, linear, strict=True))
-    ]
+        linear = loaded[t.lang].log_probabilities(featurize(t.text, load_lexicon(t.lang), t.genres))
+        found.append(Signals(linear, t.kind, frozenset(_intents(t))))
+    return found
 
 
 def _intents(t: LabelledText) -> list[str]:
@@ -155,36 +128,18 @@ def _intents(t: LabelledText) -> list[str]:
     return [*found, "question"] if "?" in t.text else found
 
 
-def route_for(
-    texts: Sequence[LabelledText], models: Path, languages: frozenset[str], share: float
-) -> float:
-    """The top linear probability under which `share` of the texts (of the reader's
-    languages) go to the contextual reader."""
-    tops = sorted(
-        max(signals.linear)
-        for signals in signals_of([t for t in texts if t.lang in languages], models, None, 0.0)
-    )
-    return math.exp(tops[min(len(tops) - 1, int(share * len(tops)))]) if tops else 0.0
-
-
 def calibrate(
     folder: Path,
     models: Path,
     films: list[Film],
     seed: int,
-    reader: ContextualReader | None,
-    share: float,
 ) -> dict[str, int]:
     """Fit and save the calibrator next to the models; returns the texts used per group."""
     texts = real_groups(folder, seed) | own_groups(folder, films)
-    route = 0.0
-    if reader is not None:
-        route = route_for([t for ts in texts.values() for t in ts], models, reader.languages, share)
     groups = [
-        Group(name, signals_of(items, models, reader, route), [t.label for t in items])
+        Group(name, signals_of(items, models), [t.label for t in items])
         for name, items in texts.items()
     ]
-    calibrator: Calibrator = fit_calibrator(groups, contextual=reader is not None)
-    calibrator.route = route
+    calibrator: Calibrator = fit_calibrator(groups)
     calibrator.save(models / CALIBRATION_FILE)
     return {name: len(items) for name, items in texts.items()}

@@ -8,8 +8,8 @@ teaches film vocabulary, not the register.
 
 Splits, identical on every machine and every run:
 - `film_real_*`: the file's `val` split is reported, never used for a choice; its `train`
-  split is cut by a hash of the text into `calib` (20%: thresholds, class offsets, the choice
-  of the contextual reader) and `train` (the rest);
+  split is cut by a hash of the text into `calib` (20%: the calibration's offsets per kind of
+  text) and `train` (the rest);
 - `tweets_en`: the file's own train / val / test (test = SemEval-2017 Task 4A test, reported;
   val: calibration of social posts);
 - `imdb_en`: the official train / test split; val = 5% of train chosen by a hash of the text;

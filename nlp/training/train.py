@@ -1,18 +1,18 @@
 """`filmbuzz train-sentiment`: fit the shipped sentiment models from the labelled corpora.
 
-Recipe, per language with data (en, fr, pt from the public corpora plus our own film posts; es
-from our film posts alone):
+Recipe, per language with data (en, fr, es, pt: real people's film reviews and posts first,
+other public corpora next, our own film posts a minority):
 1. features of every training text (`nlp.model.featurize`, with the genres of its film where
    known, so genre praise reaches the model through the lexicon);
 2. polarity head: L2 logistic regression (liblinear, balanced class weights) on pos/neg
-   examples; our film posts weigh most, then other short texts, then IMDB reviews, which count
-   whole *and* cut into sentences, so the model has seen the length of a post as well as the
-   length of a review;
+   examples; real film text weighs most, then other short texts, then our film posts, then
+   IMDB reviews, which count whole *and* cut into sentences, so the model has seen the length
+   of a post as well as the length of a review;
 3. subjectivity head: the same on neu vs pos+neg, without IMDB (it has no neutral class);
 4. keep the `keep` strongest weights of each head, rounded to float16;
 5. the neutral threshold that maximises macro-F1 on the language's val split;
-6. the calibration layer (`nlp.calibration`), fitted on the replay snapshot's labelled posts and
-   the film posts' val split.
+6. the calibration layer (`nlp.calibration`), fitted per kind of text on the `calib` part of
+   the real sets, the other corpora's val splits, our film posts' val split and the snapshot.
 `xx`, for languages without a model, is the model of the two lexicon features alone, fitted on
 the pooled en/fr/pt training data (lexicon scores are on one scale in every language).
 """
@@ -31,7 +31,6 @@ import numpy as np
 from scipy.sparse import csr_matrix
 from sklearn.linear_model import LogisticRegression
 
-from nlp.contextual import ContextualReader
 from nlp.features import sentences
 from nlp.lexicon import load_lexicon
 from nlp.model import LEX_FEATURES, MODEL_DIR, Head, SentimentModel, featurize, model_path
@@ -58,7 +57,6 @@ class Recipe:
     real_weight: float = 12.0  # real people's film reviews and posts, labelled by their stars
     film_weight: float = 3.0  # our own film posts: a minority that teaches film vocabulary
     lex_scale: float = 2.0  # the lexicon features are multiplied by this while fitting
-    route_share: float = 0.25  # of posts the contextual reader reads (the least sure ones)
 
 
 @dataclass(frozen=True, slots=True)
@@ -243,11 +241,7 @@ def train_all(
         model.save(model_path(lang, target))
         written[lang] = model.meta
         progress(f"{lang}: wrote {model_path(lang, target)}")
-    reader_dir = target / "contextual"
-    reader = ContextualReader(reader_dir) if (reader_dir / "model.onnx").exists() else None
-    used = calibrate(
-        folder, target, load_config(EXAMPLE_CONFIG).films, recipe.seed, reader, recipe.route_share
-    )
+    used = calibrate(folder, target, load_config(EXAMPLE_CONFIG).films, recipe.seed)
     progress(f"calibration: fitted on {sum(used.values())} texts in {len(used)} groups")
     return written
 

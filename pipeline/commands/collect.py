@@ -25,12 +25,12 @@ def cmd_crawl(args: argparse.Namespace) -> int:
     from pipeline.stages.crawl import crawl
 
     config = config_from(args)
-    warn_about(config)
     with RunLock(config.data_dir, "crawl"), console.status("crawling…"):
         result = crawl(
             config, args.source or None, films=args.film or None, backfill_days=args.backfill
         )
     print_crawl(result)
+    warn_about(config)
     return 1 if result.error_lines and not result.posts and not result.signals else 0
 
 
@@ -59,7 +59,6 @@ def cmd_listen(args: argparse.Namespace) -> int:
     except ValueError as exc:
         raise ConfigError(f"--for: {exc}") from None
     config = config_from(args)
-    warn_about(config)
     with (
         RunLock(config.data_dir, "listen"),
         console.status(f"listening to {args.source} for {args.duration}…"),
@@ -71,6 +70,7 @@ def cmd_listen(args: argparse.Namespace) -> int:
     )
     if stats.last_error:
         console.print(f"{args.source}: last error: {stats.last_error}", markup=False)
+    warn_about(config)
     return 0
 
 

@@ -21,7 +21,8 @@ def config_from(args: argparse.Namespace) -> Config:
 
 
 def warn_about(config: Config) -> None:
-    """Say what in the config works but should not stay as it is (before anything is crawled)."""
+    """Say what in the config works but should not stay as it is: after the command's own
+    output, so that a refused command still answers in one line."""
     from pipeline.starter import contact_warning
 
     warning = contact_warning(config)

@@ -270,6 +270,39 @@ def x(config: Config, probe: Probe, env: Mapping[str, str]) -> SourceCheck:
     return SourceCheck("x", "fail", f"X refused the bearer token: {_status_line(answer)}")
 
 
+def tmdb(config: Config, probe: Probe, env: Mapping[str, str]) -> SourceCheck:
+    from crawlers.spiders.tmdb import API
+
+    keys = credentials.read("tmdb", env)
+    token = keys.get("FILMBUZZ_TMDB_READ_TOKEN")
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    auth = {} if token else {"api_key": keys["FILMBUZZ_TMDB_API_KEY"]}
+    fine: list[str] = []
+    problems: list[str] = []
+    for film in config.films:
+        if film.ids.tmdb:
+            url = f"{API}/movie/{film.ids.tmdb}/release_dates?{urlencode(auth)}"
+        else:
+            query = {"query": film.title, "year": str(film.year), **auth}
+            url = f"{API}/search/movie?{urlencode(query)}"
+        answer = probe.get(url.rstrip("?"), headers)
+        if answer.status == 401:
+            which = "FILMBUZZ_TMDB_READ_TOKEN" if token else "FILMBUZZ_TMDB_API_KEY"
+            return SourceCheck("tmdb", "fail", f"TMDB refused the key ({which})")
+        data = answer.json()
+        if answer.status == 404:
+            problems.append(f"no TMDB movie {film.ids.tmdb} (fix [films.ids] tmdb of {film.slug})")
+        elif answer.status != 200 or not isinstance(data, dict):
+            problems.append(f"TMDB answered {_status_line(answer)} for {film.slug}")
+        elif not film.ids.tmdb and not data.get("results"):
+            problems.append(
+                f"no TMDB movie matches {film.title!r} ({film.year}): set [films.ids] tmdb"
+            )
+        else:
+            fine.append(film.slug)
+    return _outcome("tmdb", fine, problems, f"key accepted; films found: {', '.join(fine)}")
+
+
 CHECKS: dict[str, Check] = {
     "mastodon": mastodon,
     "letterboxd": letterboxd,
@@ -279,4 +312,5 @@ CHECKS: dict[str, Check] = {
     "reddit": reddit,
     "youtube": youtube,
     "x": x,
+    "tmdb": tmdb,
 }
