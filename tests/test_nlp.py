@@ -142,6 +142,9 @@ def test_sentiment_labels(
         ("fr", "Quelqu'un sait où voir Les chambres rouges en France ?", {"where_to_watch"}, "FR"),
         ("pt", "alguém tem link pra baixar Vidas Passadas?", {"piracy"}, None),
         ("es", "¿Dónde ver Monster en Argentina?", {"where_to_watch"}, "AR"),
+        # the phrases say "it"; people put the title there
+        ("en", "wish Red Rooms was streaming somewhere", {"where_to_watch"}, None),
+        ("en", "is Past Lives on mubi yet?", {"where_to_watch"}, None),
     ],
 )
 def test_cues_find_intents_and_place(
@@ -234,6 +237,19 @@ def test_cues_intents_skip_negations_and_trailers(
 ) -> None:
     found = set(run(build_pipeline(lang, config.films), text)._.buzz_intents)
     assert present <= found and not absent & found, found
+
+
+@pytest.mark.parametrize(
+    ("text", "intents"),
+    [
+        ("just torrented Red Rooms lol", ["piracy"]),
+        ("Red Rooms ★★★½", ["watched"]),  # a log line with a rating only
+        ("circled the date for Past Lives", ["want_to_see"]),
+        ("Red Rooms: can't find it anywhere", ["where_to_watch"]),
+    ],
+)
+def test_cues_intents_on_real_phrasing(english: Language, text: str, intents: list[str]) -> None:
+    assert run(english, text)._.buzz_intents == intents
 
 
 def test_cues_a_rating_means_the_post_was_watched(english: Language) -> None:

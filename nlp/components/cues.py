@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from spacy.language import Language
@@ -48,8 +48,20 @@ def found_intents(doc: Doc, lang: str) -> list[str]:
     if _FOUND not in doc.user_data:
         # a rating the author wrote ('10/10', '★★★★') is a log entry too
         rated = doc.user_data.get(RATING) is not None or rating_in_text(text_of(doc)) is not None
-        doc.user_data[_FOUND] = intents_of(load_lexicon(lang), fold(text_of(doc)), rated)
+        text = _titles_as_it(text_of(doc), doc._.buzz_mentions or ())
+        doc.user_data[_FOUND] = intents_of(load_lexicon(lang), fold(text), rated)
     return list(doc.user_data[_FOUND])
+
+
+def _titles_as_it(text: str, mentions: Iterable[dict[str, Any]]) -> str:
+    """The text with each film mention read as "it": the phrases are written with a pronoun
+    ("wish it was streaming", "is it on mubi") and people put the title there."""
+    limit = len(text)
+    for m in sorted(mentions, key=lambda m: -int(m["start"])):
+        if m["end"] <= limit:  # overlapping spans: the later one was replaced
+            text = text[: m["start"]] + "it" + text[m["end"] :]
+            limit = m["start"]
+    return text
 
 
 def _negated_intent(lex: Lexicon, folded: str, start: int) -> bool:
