@@ -4,9 +4,9 @@
 
 Two numbers per page, both with the data cache emptied first (a cold load):
 - server: the page's layout function (every Store query and figure) plus its JSON encoding,
-  which is what Dash's page router does for a request, and on the film page the two panels
-  its callbacks fill (why it moved, who carries the buzz);
-- browser: headless Chromium, from navigation to every chart drawn and every panel filled (the
+  which is what Dash's page router does for a request (the film page's panels, why it moved
+  and who carries the buzz, are part of its layout);
+- browser: headless Chromium, from navigation to every chart drawn and every panel in (the
   app's scripts already in the browser cache, as for any second visit).
 The store is built once in --store and reused while it holds the asked number of posts.
 """
@@ -30,7 +30,7 @@ import plotly
 from werkzeug.serving import make_server
 
 from benchmarks.synthetic import films, posts
-from dashboards import data, ids
+from dashboards import data
 from dashboards.app import create_app
 from pipeline.config import Config, parse_config
 from pipeline.stores.embedded import EmbeddedStore
@@ -118,31 +118,7 @@ def render(app: dash.Dash, path: str) -> str:
         kwargs["slug"] = route.rsplit("/", 1)[-1]
     with app.server.test_request_context(path):
         layout = page["layout"](**kwargs)
-        parts = [json.dumps(layout, cls=plotly.utils.PlotlyJSONEncoder)]
-        for panel in _panels(layout):  # the film page's panels, filled by their callbacks
-            parts.append(json.dumps(panel, cls=plotly.utils.PlotlyJSONEncoder))
-        return "".join(parts)
-
-
-def _panels(layout: Any) -> Iterator[Any]:
-    from dashboards.pages import film
-
-    request = _find(layout, ids.FILM_REQUEST)
-    if request is not None:
-        for callback in (film.why_it_moved, film.who_carries_the_buzz):
-            yield getattr(callback, "__wrapped__", callback)(request.data)
-
-
-def _find(component: Any, wanted: str) -> Any:
-    if getattr(component, "id", None) == wanted:
-        return component
-    children = getattr(component, "children", None)
-    for child in children if isinstance(children, list) else [children]:
-        if child is not None and not isinstance(child, str | int | float):
-            found = _find(child, wanted)
-            if found is not None:
-                return found
-    return None
+        return json.dumps(layout, cls=plotly.utils.PlotlyJSONEncoder)
 
 
 def _matches(page: dict[str, Any], route: str) -> bool:
@@ -189,10 +165,10 @@ def browser_times(app: dash.Dash, paths: dict[str, str], rounds: int) -> dict[st
 
 
 # Rendered: the page's content is in, every graph on it has drawn its SVG, and every panel
-# filled by a callback (why it moved, who carries the buzz) is filled.
+# (why it moved, who carries the buzz) is in.
 _RENDERED = """() => {
   const content = document.querySelector('#_pages_content');
-  if (!content || !content.querySelector('h1') || content.querySelector('.pending')) return false;
+  if (!content || !content.querySelector('h1')) return false;
   const graphs = content.querySelectorAll('.dash-graph');
   return [...graphs].every(g => g.querySelector('.main-svg'));
 }"""

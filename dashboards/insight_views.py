@@ -19,15 +19,13 @@ from pipeline.insights.why import Explanation
 from pipeline.stores.base import AUTHOR_RANKS
 
 RANK_NAMES = {"posts": "Posts", "engagement": "Engagement", "reach": "Reach (followers)"}
-PENDING = "Loading…"
 _TABLE = {"width": "100%", "borderCollapse": "collapse", "fontSize": "13px"}
 _H3 = {"margin": "0 0 8px", "fontSize": "16px"}
 _H4 = {"margin": "12px 0 6px", "fontSize": "13px", "color": MUTED, "fontWeight": 500}
 
 
-def pending(panel_id: str, title: str, controls: list[Any]) -> html.Div:
-    """A panel with its controls (bound to the URL) and a body that its callback fills."""
-    body = html.P(PENDING, className="pending", style={"color": MUTED})
+def panel(panel_id: str, title: str, controls: list[Any], body: list[Any]) -> html.Div:
+    """A panel with its controls (bound to the URL) and its body."""
     bar = html.Div(
         controls,
         style={"display": "flex", "gap": "8px", "alignItems": "center", "flexWrap": "wrap"},

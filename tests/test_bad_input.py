@@ -70,6 +70,19 @@ def test_analyze_accepts_a_bom_and_repairs_lone_surrogates(
     assert [r["id"] for r in results] == ["a", "b"] and results[0]["films"] == ["red-rooms"]
 
 
+def test_analyze_output_has_one_line_per_post_whatever_the_line_breaks_inside(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # U+0085, U+2028 and U+2029 are legal raw in JSON strings, and line breaks to str.splitlines
+    source, target = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
+    ids = ["\x85", "a\u2028b", "c\u2029"]
+    source.write_text("".join(json.dumps({"id": i, "text": "Red Rooms"}) + "\n" for i in ids))
+    code, _, err = _run(_analyze(source, target), capsys)
+    assert code == 0, err
+    lines = target.read_text(encoding="utf-8").splitlines()
+    assert [json.loads(line)["id"] for line in lines] == ids
+
+
 @pytest.mark.parametrize(
     ("target", "message"),
     [("{dir}", "is a folder"), ("{dir}/in.jsonl/out.jsonl", "in.jsonl is a file, not a folder"),

@@ -85,7 +85,6 @@ def film_posts(posts: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def open_film(page: Page, url: str, query: str = "") -> None:
     page.goto(f"{url}/film/{SLUG}{query}")
     page.wait_for_function("document.querySelectorAll('.js-plotly-plot .main-svg').length >= 9")
-    page.wait_for_function("!document.querySelector('.pending')")
 
 
 # Per trace and point of a graph: the number the point shows and the link it carries.

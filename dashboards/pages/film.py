@@ -8,7 +8,7 @@ from typing import Any
 
 import dash
 import pandas as pd
-from dash import Input, Output, callback, dcc, html
+from dash import dcc, html
 
 from dashboards import (
     components,
@@ -63,7 +63,7 @@ def layout(slug: str | None = None, **query: str) -> html.Div:
         view = data.load(data.film_view, config, replace(where, granularity=unit))
     except FilmbuzzError as exc:
         return _page([_header(film, search), components.notice(str(exc))])
-    # The panels' callbacks come right after the page: start their work now.
+    # The panels' queries run while the charts are built; the panels are filled last.
     query_now = urlstate.parse_search(search)
     drill = Drill.from_search(search, film.slug)
     period = _why_period(view, drill, unit, query_now)
@@ -77,9 +77,8 @@ def layout(slug: str | None = None, **query: str) -> html.Div:
         [
             _header(film, search),
             filter_bar(choices, filters),
-            *_body(config, film, view, (as_of, first_post), unit, urlstate.parse_search(search)),
+            *_body(config, film, view, (as_of, first_post), unit, request),
             _all_posts_link(film, search),
-            dcc.Store(id=ids.FILM_REQUEST, data=request),
         ]
     )
 
@@ -133,10 +132,12 @@ def _body(
     view: data.FilmView,
     days: tuple[date, date | None],
     unit: str,
-    query: dict[str, str],
+    request: dict[str, str],
 ) -> list[Any]:
-    """The charts; `days` is the day the map judges release status on and the film's first post."""
+    """The charts and panels; `days` is the day the map judges release status on and the
+    film's first post; `request` the film, the URL's search and the time unit."""
     as_of, first_post = days
+    query = urlstate.parse_search(request["search"])
     card = components.graph_card
     drill = Drill.from_search(urlstate.format_search(query), film.slug)
     window = (drill.start, drill.end) if drill.start and drill.end else None
@@ -172,14 +173,21 @@ def _body(
             ],
             AUTO,
         ),
-        insight_views.pending(ids.WHY, "Why it moved", _why_controls(view, drill, unit, query)),
+        insight_views.panel(
+            ids.WHY, "Why it moved", _why_controls(view, drill, unit, query), why_it_moved(request)
+        ),
         *_signals(view, (drill.start, drill.end)),
         components.grid(
             [
                 html.Div(
                     components.top_posts(view.top_posts, config.project.timezone), id=ids.TOP_POSTS
                 ),
-                insight_views.pending(ids.AUTHORS, "Who carries the buzz", _rank_controls(query)),
+                insight_views.panel(
+                    ids.AUTHORS,
+                    "Who carries the buzz",
+                    _rank_controls(query),
+                    who_carries_the_buzz(request),
+                ),
             ],
             AUTO,
         ),
@@ -238,7 +246,6 @@ def _all_posts_link(film: Film, search: str) -> html.Div:
     return html.Div(link, style={"marginTop": "12px"})
 
 
-@callback(Output(ids.WHY, "children"), Input(ids.FILM_REQUEST, "data"))
 def why_it_moved(request: dict[str, str]) -> list[Any]:
     """The chosen period (`why` in the URL) or the latest spike, against the film's baseline."""
     config = data.current_config()
@@ -257,7 +264,6 @@ def why_it_moved(request: dict[str, str]) -> list[Any]:
     return insight_views.why_panel(found, drill, unit)
 
 
-@callback(Output(ids.AUTHORS, "children"), Input(ids.FILM_REQUEST, "data"))
 def who_carries_the_buzz(request: dict[str, str]) -> list[Any]:
     """The film's authors under the page's filters, ranked as the URL says (`authors_by`)."""
     config = data.current_config()

@@ -115,6 +115,15 @@ def output_record(post_id: str, analysis: Analysis) -> dict[str, Any]:
     }
 
 
+# Line breaks to Python's str.splitlines and to many JSON Lines readers, legal raw in JSON strings.
+_LINE_BREAKS = str.maketrans({"\x85": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"})
+
+
+def json_line(record: dict[str, Any]) -> str:
+    """One JSON Lines line, UTF-8 text kept, with no character that a reader may split on."""
+    return json.dumps(record, ensure_ascii=False).translate(_LINE_BREAKS) + "\n"
+
+
 def analyze_file(analyzer: Analyzer, source: Path, target: Path) -> AnalyzeResult:
     """Analyse `source` into `target` (written atomically), all lines through one `analyze`
     call, so worker processes start once."""
@@ -124,7 +133,7 @@ def analyze_file(analyzer: Analyzer, source: Path, target: Path) -> AnalyzeResul
         ids, inputs = tee(read_inputs(source))
         analyses = analyzer.analyze(post for _, post in inputs)
         for (post_id, _), analysis in zip(ids, analyses, strict=True):
-            out.write(json.dumps(output_record(post_id, analysis), ensure_ascii=False) + "\n")
+            out.write(json_line(output_record(post_id, analysis)))
             lines += 1
             if analysis.failed:
                 failed.append(f"{source}: id {post_id}: the NLP failed ({analysis.failed})")
