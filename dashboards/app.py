@@ -18,7 +18,7 @@ from string import Template
 from typing import Any
 
 import dash
-from dash import dcc, html
+from dash import _callback, dcc, html
 from flask import Flask, Response, abort
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.serving import BaseWSGIServer, make_server
@@ -68,8 +68,9 @@ def create_app(
     With `sign_in`, every route needs a session (users and secret from `env`, default the
     process environment); without one the app serves anyone who reaches it.
 
-    One app per process: Dash pages register their callbacks globally, and the app that serves
-    the first request takes them (gunicorn workers and the CLI each build exactly one).
+    Dash pages register their callbacks globally, once per process, and the first app that
+    serves takes them all; `_share_page_callbacks` hands them to every app built here (the
+    CLI and gunicorn workers build one, tests and benchmarks several).
     """
     env = os.environ if env is None else env
     # Users first: a refusal builds no app (Dash registers page callbacks once per process).
@@ -85,6 +86,7 @@ def create_app(
         suppress_callback_exceptions=True,
         index_string=_INDEX,
     )
+    _share_page_callbacks()
     server: Flask = app.server
     server.config[CONFIG_KEY] = config
     server.config[CONFIG_PATH_KEY] = str(config.path)
@@ -94,6 +96,24 @@ def create_app(
     server.add_url_rule("/report/<slug>.html", "filmbuzz_report", _report)
     app.layout = _shell(config, sign_in)
     return app
+
+
+# Every callback registered with `dash.callback` in this process: map, API paths, list, scripts.
+_PAGE_CALLBACKS: tuple[dict[str, Any], dict[str, Any], list[Any], list[Any]] = ({}, {}, [], [])
+
+
+def _share_page_callbacks() -> None:
+    """The pages' callbacks back into Dash's global registry, for the app just built to take
+    when it serves (the registry is emptied by the first app that serves)."""
+    kept_map, kept_paths, kept_list, kept_scripts = _PAGE_CALLBACKS
+    for held, kept in ((_callback.GLOBAL_CALLBACK_MAP, kept_map),
+                       (_callback.GLOBAL_API_PATHS, kept_paths)):  # fmt: skip
+        kept.update(held)
+        held.update(kept)
+    for items, saved in ((_callback.GLOBAL_CALLBACK_LIST, kept_list),
+                         (_callback.GLOBAL_INLINE_SCRIPTS, kept_scripts)):  # fmt: skip
+        saved.extend(x for x in items if x not in saved)
+        items[:] = saved
 
 
 def _behind_proxies(server: Flask, env: Mapping[str, str]) -> None:

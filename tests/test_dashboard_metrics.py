@@ -377,3 +377,18 @@ def test_data_film_view_breakdowns_match_the_store(stored: tuple[Config, Store])
         expected = store.breakdown(where, dimension).drop(columns=["film"])
         assert got.to_dict("list") == expected.to_dict("list")
     assert view.mentions == 30
+
+
+def test_every_app_of_a_process_gets_the_pages_callbacks(tmp_path: Path) -> None:
+    # Dash gives the callbacks registered with `dash.callback` to the first app that serves.
+    from dashboards.app import create_app
+
+    answered = []
+    for n in range(2):
+        app = create_app(config_in(tmp_path / str(n)))
+        client = app.server.test_client()
+        answer = client.get("/_dash-dependencies")
+        assert answer.status_code == 200
+        answered.append(sorted(d["output"] for d in answer.get_json()))
+        assert app.callback_map  # server-side callbacks can run, not only be listed
+    assert answered[0] == answered[1] and any("href" in o for o in answered[0])
