@@ -104,10 +104,8 @@ def test_analyzer_returns_audience_and_places_apart(config: Config) -> None:
 
 
 def test_aspects_take_their_own_clause_and_performers_mean_acting(config: Config) -> None:
-    red_rooms, *others = config.films
-    nlp = build_pipeline(
-        "en", [red_rooms.model_copy(update={"cast": ["Juliette Gariépy"]}), *others]
-    )
+    assert "Juliette Gariépy" in config.films[0].cast  # the example lists Red Rooms' cast
+    nlp = build_pipeline("en", config.films)
     doc = run(nlp, "Red Rooms: the acting is superb but the ending drags on forever.")
     assert {a["aspect"]: a["label"] for a in doc._.buzz_aspects} == {
         "acting": "pos",

@@ -29,7 +29,7 @@ from dashboards.urlstate import Filters
 from pipeline.availability import Availability, audience_share
 from pipeline.config import Config, Film
 from pipeline.errors import FilmbuzzError
-from pipeline.stores.base import AUTHOR_RANKS, AuthorRank, Granularity
+from pipeline.stores.base import AUTHOR_RANKS, AuthorRank, Filter, Granularity
 
 AUTO = "repeat(auto-fit, minmax(300px, 1fr))"
 DAILY_DAYS = 183
@@ -72,12 +72,11 @@ def layout(slug: str | None = None, **query: str) -> html.Div:
     data.prefetch(queries.carriers, config, where, _rank(query_now))
     as_of = filters.end or choices.last or date.today()
     first_post = choices.film_first.get(film.slug)
-    request = {"slug": film.slug, "search": search, "unit": unit}
     return _page(
         [
             _header(film, search),
             filter_bar(choices, filters),
-            *_body(config, film, view, (as_of, first_post), unit, request),
+            *_body(config, film, view, (as_of, first_post), unit, query_now, (where, period)),
             _all_posts_link(film, search),
         ]
     )
@@ -132,12 +131,13 @@ def _body(
     view: data.FilmView,
     days: tuple[date, date | None],
     unit: str,
-    request: dict[str, str],
+    query: dict[str, str],
+    explain: tuple[Filter, tuple[date, date] | None],
 ) -> list[Any]:
     """The charts and panels; `days` is the day the map judges release status on and the
-    film's first post; `request` the film, the URL's search and the time unit."""
+    film's first post; `explain` the page's filter and the period "why it moved" explains."""
     as_of, first_post = days
-    query = urlstate.parse_search(request["search"])
+    where, period = explain
     card = components.graph_card
     drill = Drill.from_search(urlstate.format_search(query), film.slug)
     window = (drill.start, drill.end) if drill.start and drill.end else None
@@ -174,7 +174,10 @@ def _body(
             AUTO,
         ),
         insight_views.panel(
-            ids.WHY, "Why it moved", _why_controls(view, drill, unit, query), why_it_moved(request)
+            ids.WHY,
+            "Why it moved",
+            _why_controls(view, drill, unit, query),
+            _why_it_moved(config, film.slug, where, period, drill, unit),
         ),
         *_signals(view, (drill.start, drill.end)),
         components.grid(
@@ -186,7 +189,7 @@ def _body(
                     ids.AUTHORS,
                     "Who carries the buzz",
                     _rank_controls(query),
-                    who_carries_the_buzz(request),
+                    _who_carries_the_buzz(config, where, query, drill),
                 ),
             ],
             AUTO,
@@ -246,34 +249,32 @@ def _all_posts_link(film: Film, search: str) -> html.Div:
     return html.Div(link, style={"marginTop": "12px"})
 
 
-def why_it_moved(request: dict[str, str]) -> list[Any]:
+def _why_it_moved(
+    config: Config,
+    slug: str,
+    where: Filter,
+    period: tuple[date, date] | None,
+    drill: Drill,
+    unit: str,
+) -> list[Any]:
     """The chosen period (`why` in the URL) or the latest spike, against the film's baseline."""
-    config = data.current_config()
-    film, unit = config.film(request["slug"]), request["unit"]
-    query = urlstate.parse_search(request["search"])
-    where = urlstate.filters(query).where((film.slug,), config.project.timezone)
-    drill = Drill.from_search(request["search"], film.slug)
+    if period is None:
+        return insight_views.why_panel(None, drill, unit)
     try:
-        view = data.load(data.film_view, config, replace(where, granularity=_granularity(unit)))
-        period = _why_period(view, drill, unit, query)
-        if period is None:
-            return insight_views.why_panel(None, drill, unit)
-        found = data.load(queries.explanation, config, where, film.slug, *period)
+        found = data.load(queries.explanation, config, where, slug, *period)
     except FilmbuzzError as exc:
         return [components.notice(str(exc))]
     return insight_views.why_panel(found, drill, unit)
 
 
-def who_carries_the_buzz(request: dict[str, str]) -> list[Any]:
+def _who_carries_the_buzz(
+    config: Config, where: Filter, query: dict[str, str], drill: Drill
+) -> list[Any]:
     """The film's authors under the page's filters, ranked as the URL says (`authors_by`)."""
-    config = data.current_config()
-    query = urlstate.parse_search(request["search"])
-    where = urlstate.filters(query).where((request["slug"],), config.project.timezone)
     try:
         authors, posts = data.load(queries.carriers, config, where, _rank(query))
     except FilmbuzzError as exc:
         return [components.notice(str(exc))]
-    drill = Drill.from_search(request["search"], request["slug"])
     return insight_views.authors_panel(authors, posts, drill, config.project.timezone)
 
 
@@ -307,10 +308,6 @@ def _why_period(
     """The period to explain: the one in the URL (`why`), else the latest spike, if any."""
     start = _chosen(query.get("why"), unit) or _latest_spike(_series(view, drill, unit))
     return (start, date.fromisoformat(drill.period(start, unit)["to"])) if start else None
-
-
-def _granularity(unit: str) -> Granularity:
-    return "week" if unit == "week" else "day"
 
 
 def _rank(query: dict[str, str]) -> AuthorRank:

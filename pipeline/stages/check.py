@@ -281,11 +281,11 @@ def tmdb(config: Config, probe: Probe, env: Mapping[str, str]) -> SourceCheck:
     problems: list[str] = []
     for film in config.films:
         if film.ids.tmdb:
-            url = f"{API}/movie/{film.ids.tmdb}/release_dates?{urlencode(auth)}"
+            path, params = f"/movie/{film.ids.tmdb}/release_dates", auth
         else:
-            query = {"query": film.title, "year": str(film.year), **auth}
-            url = f"{API}/search/movie?{urlencode(query)}"
-        answer = probe.get(url.rstrip("?"), headers)
+            path = "/search/movie"
+            params = {"query": film.title, "year": str(film.year), **auth}
+        answer = probe.get(f"{API}{path}" + (f"?{urlencode(params)}" if params else ""), headers)
         if answer.status == 401:
             which = "FILMBUZZ_TMDB_READ_TOKEN" if token else "FILMBUZZ_TMDB_API_KEY"
             return SourceCheck("tmdb", "fail", f"TMDB refused the key ({which})")
