@@ -1,7 +1,8 @@
 """Read-only data access for the dashboards and the report, through the Store only.
 
-Nothing happens at import time. A query opens the store read-only and closes it again, so no
-connection is shared between threads. `load(...)` results are cached per process for up to
+Nothing happens at import time. Each query gets its own read-only connection (none is shared
+between threads); the embedded store's database stays open between queries
+(`pipeline.stores.shared`), so its caches stay warm. `load(...)` results are cached per process for up to
 CACHE_SECONDS: a busy page costs one set of queries, and a re-index shows up within that time.
 Cached frames are shared between requests: treat them as read-only.
 """
@@ -25,6 +26,7 @@ from dashboards.figures_film import DEMAND
 from pipeline.config import Config
 from pipeline.stores import Filter, Store, open_store
 from pipeline.stores.base import sentiment_table
+from pipeline.stores.shared import shared_reader
 
 CONFIG_KEY = "FILMBUZZ_CONFIG"
 CONFIG_PATH_KEY = "FILMBUZZ_CONFIG_PATH"
@@ -40,6 +42,10 @@ def current_config() -> Config:
 
 @contextmanager
 def reading(config: Config) -> Iterator[Store]:
+    if config.store.backend == "embedded":
+        with shared_reader(config.data_dir / "store.duckdb") as shared:
+            yield shared
+        return
     store = open_store(config, read_only=True)
     try:
         yield store

@@ -6,10 +6,12 @@ Used by the Dash pages and by the static HTML report, so both always show the sa
 from __future__ import annotations
 
 import html
+import unicodedata
 import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -19,6 +21,7 @@ from dashboards.drill import Drill
 from pipeline.config import Film, FilmEvent
 
 NO_POSTS = "No posts in this range"
+LABEL_CHARS = 32  # a bar chart's longer category labels are cut
 FONT = "Inter, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
 INK, MUTED, GRID = "#1f2933", "#6b7280", "#e5e7eb"
 ACCENT = "#3b5bdb"
@@ -42,6 +45,9 @@ EVENT_COLORS = {
     "award": "#c2a000",
     "other": "#868e96",
 }
+X_AXIS: dict[str, Any] = {"showgrid": False, "linecolor": GRID}
+Y_AXIS: dict[str, Any] = {"gridcolor": GRID, "zeroline": False}
+LEGEND_ABOVE = {"orientation": "h", "x": 1, "xanchor": "right", "y": 1.02, "yanchor": "bottom"}
 _PALETTE = ("#1098ad", "#d6336c", "#5c940d", "#ae3ec9", "#f59f00", "#4263eb", "#37b24d")
 LANGUAGES = {
     "en": "English",
@@ -80,19 +86,17 @@ def language_name(code: str) -> str:
 
 
 def empty_figure(title: str, message: str = NO_POSTS) -> go.Figure:
-    fig = base_figure(title)
-    fig.update_xaxes(visible=False)
-    fig.update_yaxes(visible=False)
-    fig.add_annotation(
-        text=message,
-        x=0.5,
-        y=0.5,
-        xref="paper",
-        yref="paper",
-        showarrow=False,
-        font={"size": 14, "color": MUTED},
-    )
-    return fig
+    note = {
+        "text": message,
+        "x": 0.5,
+        "y": 0.5,
+        "xref": "paper",
+        "yref": "paper",
+        "showarrow": False,
+        "font": {"size": 14, "color": MUTED},
+    }
+    hidden = {"visible": False}
+    return figure(title, 320, [], {"xaxis": hidden, "yaxis": hidden, "annotations": [note]})
 
 
 def mentions_figure(
@@ -112,21 +116,26 @@ def mentions_figure(
     days = pd.to_datetime(volume["period"])
     lo, hi = window or (days.min().date(), days.max().date())
     lo, hi = min([lo, *(g.start for g in gaps)]), max([hi, *(g.end for g in gaps)])
-    fig = base_figure(title, height=360)
-    fig.add_bar(
-        x=days,
-        y=volume["posts"],
-        name="Posts",
-        marker={"color": VOLUME},
-        customdata=period_links(drill, days, unit),
-        hovertemplate=("Week of " if unit == "week" else "")
+    bars = {
+        "type": "bar",
+        "x": days,
+        "y": volume["posts"],
+        "name": "Posts",
+        "marker": {"color": VOLUME},
+        "customdata": period_links(drill, days, unit),
+        "hovertemplate": ("Week of " if unit == "week" else "")
         + "%{x|%a %d %b %Y}<br>%{y} posts<extra></extra>",
-    )
-    _add_gaps(fig, gaps)
-    _add_markers(fig, markers(film, lo, hi), lo, hi)
-    fig.update_xaxes(range=[lo - timedelta(days=1), hi + timedelta(days=1)], type="date")
-    fig.update_yaxes(title_text="Posts", rangemode="tozero")
-    return fig
+    }
+    shaded, notes = _gap_parts(gaps)
+    lines, labels, top = _marker_parts(markers(film, lo, hi), lo, hi)
+    layout = {
+        "shapes": shaded + lines,
+        "annotations": notes + labels,
+        "margin": {"t": top},
+        "xaxis": {"range": [lo - timedelta(days=1), hi + timedelta(days=1)], "type": "date"},
+        "yaxis": {"title": {"text": "Posts"}, "rangemode": "tozero"},
+    }
+    return figure(title, 360, [bars], layout)
 
 
 def period_links(
@@ -161,57 +170,57 @@ def sentiment_figure(
     if sentiment.empty or not int(sentiment["posts"].sum()):
         return empty_figure(title)
     days = pd.to_datetime(sentiment["period"])
-    fig = base_figure(title, height=400)
-    fig.set_subplots(
-        rows=2, cols=1, shared_xaxes=True, row_heights=[0.72, 0.28], vertical_spacing=0.06
+    traces: list[dict[str, Any]] = [
+        {
+            "type": "bar",
+            "x": days,
+            "y": sentiment[label],
+            "name": SENTIMENT_NAMES[label],
+            "marker": {"color": SENTIMENT_COLORS[label]},
+            "customdata": period_links(drill, days, unit, sentiment=label),
+            "hovertemplate": (
+                f"%{{x|%a %d %b %Y}}<br>{SENTIMENT_NAMES[label]}: %{{y}} posts<extra></extra>"
+            ),
+        }
+        for label in ("pos", "neu", "neg")
+    ]
+    traces.append(
+        {
+            "type": "scatter",
+            "x": days,
+            "y": rolling_net(sentiment, window),
+            "xaxis": "x2",
+            "yaxis": "y2",
+            "name": f"Net ({window.replace('D', '-day')})",
+            "mode": "lines",
+            "line": {"color": INK, "width": 2},
+            "hovertemplate": "Net: %{y:+.0%}<extra></extra>",
+        }
     )
-    _style_axes(fig)
-    for label in ("pos", "neu", "neg"):
-        fig.add_bar(
-            x=days,
-            y=sentiment[label],
-            name=SENTIMENT_NAMES[label],
-            marker={"color": SENTIMENT_COLORS[label]},
-            customdata=period_links(drill, days, unit, sentiment=label),
-            hovertemplate=f"%{{x|%a %d %b %Y}}<br>{SENTIMENT_NAMES[label]}: %{{y}} posts<extra></extra>",
-            row=1,
-            col=1,
-        )
-    fig.add_scatter(
-        x=days,
-        y=rolling_net(sentiment, window),
-        name=f"Net ({window.replace('D', '-day')})",
-        mode="lines",
-        line={"color": INK, "width": 2},
-        hovertemplate="Net: %{y:+.0%}<extra></extra>",
-        row=2,
-        col=1,
-    )
-    fig.update_layout(
-        barmode="stack",
-        showlegend=True,
+    # Two rows sharing the time axis: counts above (72%), the net score below.
+    layout = {
+        "barmode": "stack",
+        "showlegend": True,
         # One bar segment per hover (and per click): a click opens that label's posts.
-        hovermode="closest",
-        legend={
-            "orientation": "h",
-            "traceorder": "normal",
-            "x": 1,
-            "xanchor": "right",
-            "y": 1.02,
-            "yanchor": "bottom",
+        "hovermode": "closest",
+        "legend": {**LEGEND_ABOVE, "traceorder": "normal"},
+        "xaxis": {"anchor": "y", "matches": "x2", "showticklabels": False},
+        "xaxis2": {**X_AXIS, "anchor": "y2"},
+        "yaxis": {"anchor": "x", "domain": [0.3232, 1.0], "title": {"text": "Posts"},
+                  "rangemode": "tozero"},
+        "yaxis2": {
+            **Y_AXIS,
+            "anchor": "x2",
+            "domain": [0.0, 0.2632],
+            "title": {"text": "Net"},
+            "range": [-1.05, 1.05],
+            "tickvals": [-1, 0, 1],
+            "ticktext": ["−100%", "0", "+100%"],
+            "zeroline": True,
+            "zerolinecolor": "#ced4da",
         },
-    )
-    fig.update_yaxes(title_text="Posts", rangemode="tozero", row=1, col=1)
-    fig.update_yaxes(
-        title_text="Net",
-        range=[-1.05, 1.05],
-        tickvals=[-1, 0, 1],
-        ticktext=["−100%", "0", "+100%"],
-        row=2,
-        col=1,
-    )
-    fig.update_yaxes(zeroline=True, zerolinecolor="#ced4da", row=2, col=1)
-    return fig
+    }  # fmt: skip
+    return figure(title, 400, traces, layout)
 
 
 def rolling_net(sentiment: pd.DataFrame, window: str = "7D", min_posts: int = 5) -> pd.Series:
@@ -277,36 +286,50 @@ def _share_bars(
         return empty_figure(title)
     values = [int(v) for v in posts]
     shares = [v / total for v in values]
-    fig = base_figure(title, height=320)
-    fig.add_bar(
-        x=shares,
-        y=[plotly_text(label) for label in labels],
-        orientation="h",
-        marker={"color": colors},
-        text=[f"{s:.0%} · {v:,}" for s, v in zip(shares, values, strict=True)],
-        textposition="outside",
-        cliponaxis=False,
-        customdata=[[v, link] for v, link in zip(values, links or [""] * len(values), strict=True)],
-        hovertemplate="%{y}: %{x:.1%} (%{customdata[0]:,} posts)<extra></extra>",
-    )
-    fig.update_xaxes(visible=False, range=[0, max(shares) * 1.3])
-    fig.update_yaxes(
-        autorange="reversed", showgrid=False, ticks="", ticksuffix="  ", automargin=True
-    )
-    # A fixed height keeps side-by-side cards aligned; a wider gap keeps few bars from bloating.
-    fig.update_layout(
-        margin={"l": 12, "r": 16, "t": 48, "b": 12}, bargap=0.5 if len(labels) < 5 else 0.3
-    )
-    return fig
+    bars = {
+        "type": "bar",
+        "x": shares,
+        "y": [plotly_text(label) for label in labels],
+        "orientation": "h",
+        "marker": {"color": colors},
+        "text": [f"{s:.0%} · {v:,}" for s, v in zip(shares, values, strict=True)],
+        "textposition": "outside",
+        "cliponaxis": False,
+        "customdata": [
+            [v, link] for v, link in zip(values, links or [""] * len(values), strict=True)
+        ],
+        "hovertemplate": "%{y}: %{x:.1%} (%{customdata[0]:,} posts)<extra></extra>",
+    }
+    ticks, room = category_ticks(labels)
+    layout = {
+        "xaxis": {"visible": False, "range": [0, max(shares) * 1.3]},
+        "yaxis": {"autorange": "reversed", "showgrid": False, "ticks": "", "ticksuffix": "  ",
+                  **ticks},
+        # A fixed height keeps side-by-side cards aligned; a wider gap keeps few bars from
+        # bloating.
+        "margin": {"l": room, "r": 16, "t": 48, "b": 12},
+        "bargap": 0.5 if len(labels) < 5 else 0.3,
+    }  # fmt: skip
+    return figure(title, 320, [bars], layout)
 
 
-def base_figure(title: str, height: int = 320) -> go.Figure:
-    fig = go.Figure()
-    fig.update_layout(
-        # "none", not "plotly_white": copying a full template costs ~60 ms a figure; the
-        # few styles this look needs are set below.
-        template="none",
-        title={
+def figure(
+    title: str, height: int, traces: list[dict[str, Any]], layout: dict[str, Any] | None = None
+) -> go.Figure:
+    """The house look, with `traces` (dicts with their `type`) and `layout` merged over it.
+
+    Built in one constructor call: every `add_*`/`update_*` call costs milliseconds (plotly
+    parses each key path), ten of them a chart, nine charts a film page.
+    """
+    return go.Figure(data=traces, layout=_merged(_base_layout(title, height), layout or {}))
+
+
+def _base_layout(title: str, height: int) -> dict[str, Any]:
+    # "none", not "plotly_white": copying a full template costs ~60 ms a figure; the few
+    # styles this look needs are set here.
+    return {
+        "template": "none",
+        "title": {
             "text": title,
             "x": 0.01,
             "xanchor": "left",
@@ -316,49 +339,76 @@ def base_figure(title: str, height: int = 320) -> go.Figure:
             "pad": {"t": 14},
             "font": {"size": 15, "color": INK},
         },
-        font={"family": FONT, "size": 12, "color": INK},
-        height=height,
-        margin={"l": 56, "r": 56, "t": 56, "b": 40},
-        showlegend=False,
-        bargap=0.2,
-        paper_bgcolor="white",
-        plot_bgcolor="white",
-        hoverlabel={"font": {"family": FONT}},
-    )
-    _style_axes(fig)
-    return fig
+        "font": {"family": FONT, "size": 12, "color": INK},
+        "height": height,
+        "margin": {"l": 56, "r": 56, "t": 56, "b": 40},
+        "showlegend": False,
+        "bargap": 0.2,
+        "paper_bgcolor": "white",
+        "plot_bgcolor": "white",
+        "hoverlabel": {"font": {"family": FONT}},
+        "xaxis": X_AXIS,
+        "yaxis": Y_AXIS,
+    }
 
 
-def _style_axes(fig: go.Figure) -> None:
-    fig.update_xaxes(showgrid=False, linecolor=GRID)
-    fig.update_yaxes(gridcolor=GRID, zeroline=False)
+def _merged(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
+    merged = dict(base)
+    for key, value in extra.items():
+        old = merged.get(key)
+        nested = isinstance(old, dict) and isinstance(value, dict)
+        merged[key] = _merged(old, value) if isinstance(old, dict) and nested else value
+    return merged
 
 
-def _add_gaps(fig: go.Figure, gaps: Sequence[Gap]) -> None:
+def _gap_parts(gaps: Sequence[Gap]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """A shaded span and its label per gap."""
+    shapes, notes = [], []
     for gap in gaps:
-        fig.add_vrect(
-            x0=gap.start - timedelta(hours=12),
-            x1=gap.end + timedelta(hours=12),
-            fillcolor=NO_DATA,
-            line={"color": MUTED, "width": 1, "dash": "dot"},
-            layer="below",
-            name="gap",
-            annotation={
+        start = gap.start - timedelta(hours=12)
+        shapes.append(
+            {
+                "type": "rect",
+                "xref": "x",
+                "yref": "y domain",
+                "x0": start,
+                "x1": gap.end + timedelta(hours=12),
+                "y0": 0,
+                "y1": 1,
+                "fillcolor": NO_DATA,
+                "line": {"color": MUTED, "width": 1, "dash": "dot"},
+                "layer": "below",
+                "name": "gap",
+            }
+        )
+        notes.append(
+            {
                 "text": plotly_text(gap.label),
                 "font": {"size": 11, "color": MUTED},
+                "x": start,
+                "y": 1,
+                "xref": "x",
+                "yref": "y domain",
+                "xanchor": "left",
                 "yanchor": "top",
-            },
-            annotation_position="top left",
+                "showarrow": False,
+            }
         )
+    return shapes, notes
 
 
-def _add_markers(fig: go.Figure, found: list[Marker], lo: date, hi: date) -> None:
+def _marker_parts(
+    found: list[Marker], lo: date, hi: date
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]], int]:
+    """A line and a label per marker, and the top margin their rows of labels need."""
     rows = _label_rows(found, lo, hi)
     span = max((hi - lo).days, 1)
+    lines, labels = [], []
     for marker, row in zip(found, rows, strict=True):
-        _add_marker(fig, marker, row, right=(marker.day - lo).days > 0.75 * span)
-    top = 64 + 18 * (max(rows) + 1) if rows else 56
-    fig.update_layout(margin={"t": top})
+        line, label = _marker(marker, row, right=(marker.day - lo).days > 0.75 * span)
+        lines.append(line)
+        labels.append(label)
+    return lines, labels, 64 + 18 * (max(rows) + 1) if rows else 56
 
 
 def _label_rows(found: list[Marker], lo: date, hi: date) -> list[int]:
@@ -379,38 +429,57 @@ def _label_rows(found: list[Marker], lo: date, hi: date) -> list[int]:
     return rows
 
 
-def _add_marker(fig: go.Figure, marker: Marker, row: int, right: bool) -> None:
+def _marker(marker: Marker, row: int, right: bool) -> tuple[dict[str, Any], dict[str, Any]]:
     color = EVENT_COLORS.get(marker.kind, EVENT_COLORS["other"])
-    fig.add_shape(
-        type="line",
-        xref="x",
-        yref="paper",
-        x0=marker.day,
-        x1=marker.day,
-        y0=0,
-        y1=1,
-        line={"color": color, "width": 2, "dash": marker.dash},
-        layer="above",
-        name=marker.kind,
-    )
-    fig.add_annotation(
-        x=marker.day,
-        y=1,
-        xref="x",
-        yref="paper",
-        yshift=4 + 18 * row,
-        text=plotly_text(_short(marker.label)),
-        hovertext=plotly_text(marker.detail),
-        showarrow=False,
-        xanchor="right" if right else "left",
-        yanchor="bottom",
-        font={"size": 11, "color": color},
-    )
+    line = {
+        "type": "line",
+        "xref": "x",
+        "yref": "paper",
+        "x0": marker.day,
+        "x1": marker.day,
+        "y0": 0,
+        "y1": 1,
+        "line": {"color": color, "width": 2, "dash": marker.dash},
+        "layer": "above",
+        "name": marker.kind,
+    }
+    label = {
+        "x": marker.day,
+        "y": 1,
+        "xref": "x",
+        "yref": "paper",
+        "yshift": 4 + 18 * row,
+        "text": plotly_text(_short(marker.label)),
+        "hovertext": plotly_text(marker.detail),
+        "showarrow": False,
+        "xanchor": "right" if right else "left",
+        "yanchor": "bottom",
+        "font": {"size": 11, "color": color},
+    }
+    return line, label
 
 
 def _event_detail(event: FilmEvent) -> str:
     where = f" ({event.country})" if event.country else ""
     return f"{event.date.isoformat()} · {event.kind.capitalize()} · {event.label}{where}"
+
+
+def category_ticks(labels: Sequence[str]) -> tuple[dict[str, Any], int]:
+    """A bar chart's category ticks, cut to LABEL_CHARS (the hover keeps them whole), and the
+    left margin they need: ~7 px a character at 12 px, 12 for a wide one. Plotly's automargin
+    would measure it, at the cost of drawing the chart twice."""
+    shown = [_short(label, LABEL_CHARS) for label in labels]
+    widest = max((sum(_char_width(c) for c in text) for text in shown), default=0)
+    ticks = {
+        "tickmode": "array",
+        "tickvals": [plotly_text(label) for label in labels],
+        "ticktext": [plotly_text(text) for text in shown],
+    }
+    return ticks, widest + 12
+
+
+def _char_width(char: str) -> int:
+    return 12 if unicodedata.east_asian_width(char) in "WF" else 7
 
 
 def plotly_text(text: str) -> str:

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboards.figures import GRID, MUTED, base_figure, empty_figure, plotly_text
+from dashboards.figures import GRID, MUTED, empty_figure, figure, plotly_text
 from dashboards.metrics import Anchor, Norm
 from pipeline.config import Film
 
@@ -24,21 +24,30 @@ def compare_figure(
     if aligned.empty:
         return empty_figure(title)
     titles = {film.slug: film.title for film in films}
-    fig = base_figure(title, height=440)
     slugs = [f.slug for f in films if f.slug in set(aligned["film"])]
+    lines = []
     for index, slug in enumerate(slugs):
         rows = aligned[aligned["film"] == slug]
         name = plotly_text(titles.get(slug, slug))
-        fig.add_scatter(
-            x=rows["offset"],
-            y=rows["value"],
-            mode="lines",
-            name=name,
-            line={"color": FILM_COLORS[index % len(FILM_COLORS)], "width": 2.5},
-            hovertemplate=f"{name}<br>day %{{x:+d}}: %{{y:.1f}}<extra></extra>",
+        lines.append(
+            {
+                "type": "scatter",
+                "x": rows["offset"],
+                "y": rows["value"],
+                "mode": "lines",
+                "name": name,
+                "line": {"color": FILM_COLORS[index % len(FILM_COLORS)], "width": 2.5},
+                "hovertemplate": f"{name}<br>day %{{x:+d}}: %{{y:.1f}}<extra></extra>",
+            }
         )
-    fig.add_vline(x=0, line={"color": MUTED, "dash": "dot", "width": 1})
-    fig.update_layout(showlegend=True, legend={"orientation": "h", "y": -0.18})
-    fig.update_xaxes(title_text=f"Days since {ANCHOR_NAMES[anchor]}", showgrid=True, gridcolor=GRID)
-    fig.update_yaxes(title_text=NORM_NAMES[norm], rangemode="tozero")
-    return fig
+    zero = {"type": "line", "xref": "x", "yref": "y domain", "x0": 0, "x1": 0, "y0": 0, "y1": 1,
+            "line": {"color": MUTED, "dash": "dot", "width": 1}}  # fmt: skip
+    layout = {
+        "showlegend": True,
+        "legend": {"orientation": "h", "y": -0.18},
+        "shapes": [zero],
+        "xaxis": {"title": {"text": f"Days since {ANCHOR_NAMES[anchor]}"}, "showgrid": True,
+                  "gridcolor": GRID},
+        "yaxis": {"title": {"text": NORM_NAMES[norm]}, "rangemode": "tozero"},
+    }  # fmt: skip
+    return figure(title, 440, lines, layout)

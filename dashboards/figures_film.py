@@ -8,17 +8,20 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from datetime import date
+from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
 
 from dashboards.drill import Drill
 from dashboards.figures import (
+    LEGEND_ABOVE,
     MUTED,
     SENTIMENT_COLORS,
     SENTIMENT_NAMES,
-    base_figure,
+    category_ticks,
     empty_figure,
+    figure,
     period_links,
     plotly_text,
 )
@@ -83,28 +86,41 @@ def aspects_figure(aspects: pd.DataFrame, drill: Drill | None = None) -> go.Figu
         index="aspect", columns="sentiment", values="posts", aggfunc="sum", fill_value=0
     ).reindex(columns=["pos", "neu", "neg"], fill_value=0)
     wide = wide.assign(total=wide.sum(axis=1)).sort_values("total", ascending=True)
-    labels = [plotly_text(str(a).capitalize()) for a in wide.index]
-    fig = base_figure(title, height=max(260, 60 + 34 * len(wide)))
+    names = [str(a).capitalize() for a in wide.index]
+    labels = [plotly_text(name) for name in names]
+    ticks, room = category_ticks(names)
+    bars = []
     for label, sign in (("neg", -1), ("pos", 1), ("neu", 1)):
         links = [
             drill.href(aspect=str(a), aspect_sentiment=label) if drill else "" for a in wide.index
         ]
-        fig.add_bar(
-            y=labels,
-            x=wide[label] * sign,
-            orientation="h",
-            name=SENTIMENT_NAMES[label],
-            marker={"color": SENTIMENT_COLORS[label]},
-            customdata=[[int(n), link] for n, link in zip(wide[label], links, strict=True)],
-            hovertemplate=f"%{{y}} · {SENTIMENT_NAMES[label]}: %{{customdata[0]}}<extra></extra>",
+        bars.append(
+            {
+                "type": "bar",
+                "y": labels,
+                "x": wide[label] * sign,
+                "orientation": "h",
+                "name": SENTIMENT_NAMES[label],
+                "marker": {"color": SENTIMENT_COLORS[label]},
+                "customdata": [[int(n), link] for n, link in zip(wide[label], links, strict=True)],
+                "hovertemplate": (
+                    f"%{{y}} · {SENTIMENT_NAMES[label]}: %{{customdata[0]}}<extra></extra>"
+                ),
+            }
         )
-    legend = {"orientation": "h", "x": 1, "xanchor": "right", "y": 1.02, "yanchor": "bottom"}
-    fig.update_layout(barmode="relative", showlegend=True, legend=legend)
-    fig.update_xaxes(
-        title_text="← negative · posts · positive →", zeroline=True, zerolinecolor=MUTED
-    )
-    fig.update_yaxes(showgrid=False, automargin=True)
-    return fig
+    layout = {
+        "barmode": "relative",
+        "showlegend": True,
+        "legend": LEGEND_ABOVE,
+        "xaxis": {
+            "title": {"text": "← negative · posts · positive →"},
+            "zeroline": True,
+            "zerolinecolor": MUTED,
+        },
+        "yaxis": {"showgrid": False, **ticks},
+        "margin": {"l": max(56, room)},
+    }
+    return figure(title, max(260, 60 + 34 * len(wide)), bars, layout)
 
 
 def intents_figure(
@@ -121,24 +137,25 @@ def intents_figure(
     if weeks is None:
         weeks = pd.date_range(wide.index.min(), wide.index.max(), freq="7D")
     wide = wide.reindex(weeks.union(wide.index), fill_value=0).fillna(0).astype("int64")
-    fig = base_figure(title, height=320)
-    for code in [c for c in INTENT_COLORS if c in wide.columns] + [
-        c for c in wide.columns if c not in INTENT_COLORS
-    ]:
+    codes = [c for c in INTENT_COLORS if c in wide.columns]
+    codes += [c for c in wide.columns if c not in INTENT_COLORS]
+    lines = []
+    for code in codes:
         name = intent_name(str(code))
-        fig.add_scatter(
-            x=wide.index,
-            y=wide[code],
-            # Markers only while they can be told apart (they also cost rendering time).
-            mode="lines+markers" if len(wide) <= 30 else "lines",
-            name=name,
-            line={"color": INTENT_COLORS.get(str(code), MUTED), "width": 2},
-            customdata=period_links(drill, wide.index.to_series(), "week", intent=str(code)),
-            hovertemplate=f"Week of %{{x|%d %b %Y}}<br>{name}: %{{y}} posts<extra></extra>",
+        lines.append(
+            {
+                "type": "scatter",
+                "x": wide.index,
+                "y": wide[code],
+                # Markers only while they can be told apart (they also cost rendering time).
+                "mode": "lines+markers" if len(wide) <= 30 else "lines",
+                "name": name,
+                "line": {"color": INTENT_COLORS.get(str(code), MUTED), "width": 2},
+                "customdata": period_links(drill, wide.index.to_series(), "week", intent=str(code)),
+                "hovertemplate": f"Week of %{{x|%d %b %Y}}<br>{name}: %{{y}} posts<extra></extra>",
+            }
         )
-    fig.update_layout(showlegend=True, hovermode="closest", legend={"orientation": "h", "y": -0.2})
-    fig.update_yaxes(title_text="Posts per week", rangemode="tozero")
-    return fig
+    return figure(title, 320, lines, _lines_layout("closest", "Posts per week"))
 
 
 def demand_map(
@@ -164,61 +181,71 @@ def demand_map(
     if wide.empty and not status:
         return empty_figure(title)
     countries = sorted(set(wide.index) | set(status))
-    fig = base_figure(title, height=420)
+    traces = []
     for code, name in STATUS_NAMES.items():
         chosen = [c for c in countries if status.get(c, "none") == code and alpha3(c)]
-        fig.add_choropleth(
-            locations=[alpha3(c) for c in chosen],
-            z=[1] * len(chosen),
-            colorscale=[[0, STATUS_COLORS[code]], [1, STATUS_COLORS[code]]],
-            showscale=False,
-            name=name,
-            showlegend=True,
-            marker={"line": {"color": "white", "width": 0.5}},
-            text=[_hover(c, name, wide, asking, known.offers_on(c, as_of)) for c in chosen],
-            customdata=_country_links(drill, chosen),
-            hovertemplate="%{text}<extra></extra>",
+        traces.append(
+            {
+                "type": "choropleth",
+                "locations": [alpha3(c) for c in chosen],
+                "z": [1] * len(chosen),
+                "colorscale": [[0, STATUS_COLORS[code]], [1, STATUS_COLORS[code]]],
+                "showscale": False,
+                "name": name,
+                "showlegend": True,
+                "marker": {"line": {"color": "white", "width": 0.5}},
+                "text": [_hover(c, name, wide, asking, known.offers_on(c, as_of)) for c in chosen],
+                "customdata": _country_links(drill, chosen),
+                "hovertemplate": "%{text}<extra></extra>",
+            }
         )
-    _add_bubbles(fig, wide[list(DEMAND)], drill, asking)
-    fig.update_geos(
-        showframe=False, showcoastlines=False, projection_type="natural earth",
-        showcountries=True, countrycolor="white", landcolor="#f1f3f5", showland=True,
-    )  # fmt: skip
-    fig.update_layout(
-        margin={"l": 0, "r": 0, "t": 48, "b": 0}, showlegend=True, legend={"orientation": "h"}
-    )
+    traces += _bubbles(wide[list(DEMAND)], drill, asking)
+    layout: dict[str, Any] = {
+        "geo": {
+            "showframe": False, "showcoastlines": False, "projection": {"type": "natural earth"},
+            "showcountries": True, "countrycolor": "white", "landcolor": "#f1f3f5",
+            "showland": True,
+        },
+        "margin": {"l": 0, "r": 0, "t": 48, "b": 0},
+        "showlegend": True,
+        "legend": {"orientation": "h"},
+    }  # fmt: skip
     if known.offers:
-        fig.add_annotation(text=ATTRIBUTION, showarrow=False, x=0, y=0, xref="paper",
-                           yref="paper", xanchor="left", font={"size": 10, "color": MUTED})  # fmt: skip
-    return fig
+        layout["annotations"] = [
+            {"text": ATTRIBUTION, "showarrow": False, "x": 0, "y": 0, "xref": "paper",
+             "yref": "paper", "xanchor": "left", "font": {"size": 10, "color": MUTED}}
+        ]  # fmt: skip
+    return figure(title, 420, traces, layout)
 
 
 def _country_links(drill: Drill | None, countries: list[str]) -> list[str] | None:
     return [drill.href(country=c, intent=DEMAND) for c in countries] if drill else None
 
 
-def _add_bubbles(
-    fig: go.Figure, wide: pd.DataFrame, drill: Drill | None, asking: Mapping[str, int] | None
-) -> None:
+def _bubbles(
+    wide: pd.DataFrame, drill: Drill | None, asking: Mapping[str, int] | None
+) -> list[dict[str, Any]]:
     totals = wide.sum(axis=1)
     totals = totals[totals > 0]
     if totals.empty:
-        return
+        return []
     known = [c for c in totals.index if alpha3(c)]
     peak = float(totals.max())
-    fig.add_scattergeo(
-        locations=[alpha3(c) for c in known],
-        marker={
+    bubbles = {
+        "type": "scattergeo",
+        "locations": [alpha3(c) for c in known],
+        "marker": {
             # Area proportional to the count, the busiest country at BUBBLE_MAX pixels across.
             "size": [6 + (BUBBLE_MAX - 6) * math.sqrt(totals[c] / peak) for c in known],
             "color": "rgba(214, 51, 108, 0.55)",
             "line": {"color": "#a61e4d", "width": 1},
         },
-        name="Demand (posts)",
-        text=[_hover(c, None, wide, asking) for c in known],
-        customdata=_country_links(drill, known),
-        hovertemplate="%{text}<extra></extra>",
-    )
+        "name": "Demand (posts)",
+        "text": [_hover(c, None, wide, asking) for c in known],
+        "customdata": _country_links(drill, known),
+        "hovertemplate": "%{text}<extra></extra>",
+    }
+    return [bubbles]
 
 
 def _hover(
@@ -252,20 +279,28 @@ def pageviews_figure(
     views = views[(days >= (window[0] or date.min)) & (days <= (window[1] or date.max))]
     if views.empty:
         return empty_figure(title, "No pageviews in this range")
-    fig = base_figure(title, height=320)
-    for key, rows in views.groupby("key"):
-        fig.add_scatter(
-            x=pd.to_datetime(rows["day"]),
-            y=rows["value"],
-            mode="lines",
-            name=f"{key}.wikipedia",
-            hovertemplate=f"{key}: %{{y:,}}<extra></extra>",
-        )
-    fig.update_layout(
-        showlegend=True, hovermode="x unified", legend={"orientation": "h", "y": -0.2}
-    )
-    fig.update_yaxes(title_text="Views per day", rangemode="tozero")
-    return fig
+    lines = [
+        {
+            "type": "scatter",
+            "x": pd.to_datetime(rows["day"]),
+            "y": rows["value"],
+            "mode": "lines",
+            "name": f"{key}.wikipedia",
+            "hovertemplate": f"{key}: %{{y:,}}<extra></extra>",
+        }
+        for key, rows in views.groupby("key")
+    ]
+    return figure(title, 320, lines, _lines_layout("x unified", "Views per day"))
+
+
+def _lines_layout(hovermode: str, y_title: str) -> dict[str, Any]:
+    """Lines from zero, their legend below the chart."""
+    return {
+        "showlegend": True,
+        "hovermode": hovermode,
+        "legend": {"orientation": "h", "y": -0.2},
+        "yaxis": {"title": {"text": y_title}, "rangemode": "tozero"},
+    }
 
 
 def signal_facts(signals: pd.DataFrame) -> list[tuple[str, str]]:

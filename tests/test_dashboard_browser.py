@@ -345,3 +345,45 @@ def test_unknown_film_says_so(page: Page, site: Site, errors: list[str]) -> None
     page.wait_for_selector(".notice")
     assert "No tracked film" in page.locator(".notice").inner_text()
     assert errors == []
+
+
+def test_plotly_loads_while_the_server_builds_the_first_page(browser: Browser, site: Site) -> None:
+    """plotly.js is asked for while no callback has been answered (they are held here until
+    then), once, and the charts then draw with it."""
+    fresh = browser.new_context(viewport={"width": 1280, "height": 900})
+    tab = fresh.new_page()
+    tab.set_default_timeout(15_000)
+    held: list[Any] = []
+    plotly: list[str] = []
+    answered: list[str] = []
+
+    def hold(route: Any) -> None:
+        held.append(route)
+
+    def seen(request: Any) -> None:
+        if "/plotly.min.js" in request.url:
+            plotly.append(request.url)
+
+    def answer(response: Any) -> None:
+        if "_dash-update-component" in response.url:
+            answered.append(response.url)
+
+    tab.route("**/_dash-update-component*", hold)
+    tab.on("request", seen)
+    tab.on("response", answer)
+    try:
+        tab.goto(f"{site.url}/film/{SLUG}")
+        if not plotly:
+            tab.wait_for_event("request", lambda request: "/plotly.min.js" in request.url)
+        assert answered == []
+        for _ in range(1000):  # the route handler runs on a later turn of playwright's loop
+            if held:
+                break
+            tab.wait_for_timeout(20)
+        for route in held:
+            route.continue_()
+        tab.unroute("**/_dash-update-component*")
+        tab.wait_for_function("document.querySelectorAll('.js-plotly-plot .main-svg').length >= 9")
+        assert len(plotly) == 1
+    finally:
+        fresh.close()

@@ -192,6 +192,23 @@ def test_share_figures_keep_labels_from_data_literal() -> None:
     assert list(bars.y) == ['&lt;A HREF="HTTPS://EVIL.EXAMPLE"&gt;X&lt;/A&gt;']
 
 
+def test_share_bars_make_room_for_their_labels_and_cut_long_ones() -> None:
+    long_title = "The Extraordinarily Long Title of a Very Small Film & Co"
+    frame = pd.DataFrame({"film": ["a", "b", "c"], "posts": [5, 3, 2]})
+    films = [FILM.model_copy(update={"slug": s, "title": t}) for s, t in
+             [("a", "Up"), ("b", long_title), ("c", "東京物語")]]  # fmt: skip
+    fig = figures.voice_figure(frame, films)
+    (bars,) = fig.data
+    assert bars.y[1] == "The Extraordinarily Long Title of a Very Small Film &amp; Co"  # hover
+    shown = list(fig.layout.yaxis.ticktext)
+    assert shown[0] == "Up" and shown[2] == "東京物語"
+    assert shown[1].endswith("…") and len(shown[1]) <= figures.LABEL_CHARS
+    assert list(fig.layout.yaxis.tickvals) == list(bars.y)
+    short = figures.voice_figure(frame.head(1), films[:1]).layout.margin.l
+    wide = figures.voice_figure(frame.iloc[[2]], [films[2]]).layout.margin.l
+    assert short < wide < fig.layout.margin.l  # four wide characters need more than two narrow
+
+
 @pytest.mark.parametrize(("highlight", "accented"), [("red-rooms", 1), (None, 2)])
 def test_voice_figure_highlights_one_film(highlight: str | None, accented: int) -> None:
     frame = pd.DataFrame(

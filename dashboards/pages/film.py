@@ -56,20 +56,23 @@ def layout(slug: str | None = None, **query: str) -> html.Div:
         return _page([_back(""), components.notice(f"No tracked film is called {slug!r}.")])
     filters = urlstate.filters(query)
     search = urlstate.format_search(query)
+    query_now = urlstate.parse_search(search)
+    drill = Drill.from_search(search, film.slug)
     try:
         choices = data.load(data.choices, config)
         where = filters.where((film.slug,), config.project.timezone)
         unit = _unit(filters, choices)
+        # The panels' queries run beside the charts' queries and figures.
+        data.prefetch(queries.carriers, config, where, _rank(query_now))
+        chosen = _chosen_period(drill, unit, query_now)
+        if chosen:
+            data.prefetch(queries.explanation, config, where, film.slug, *chosen)
         view = data.load(data.film_view, config, replace(where, granularity=unit))
     except FilmbuzzError as exc:
         return _page([_header(film, search), components.notice(str(exc))])
-    # The panels' queries run while the charts are built; the panels are filled last.
-    query_now = urlstate.parse_search(search)
-    drill = Drill.from_search(search, film.slug)
-    period = _why_period(view, drill, unit, query_now)
-    if period:
+    period = chosen or _spike_period(view, drill, unit)
+    if period and not chosen:
         data.prefetch(queries.explanation, config, where, film.slug, *period)
-    data.prefetch(queries.carriers, config, where, _rank(query_now))
     as_of = filters.end or choices.last or date.today()
     first_post = choices.film_first.get(film.slug)
     return _page(
@@ -302,12 +305,20 @@ def _honest(
     return volume, coverage.gaps(drill.start or start, drill.end or end, first_post, sources)
 
 
-def _why_period(
-    view: data.FilmView, drill: Drill, unit: str, query: dict[str, str]
-) -> tuple[date, date] | None:
-    """The period to explain: the one in the URL (`why`), else the latest spike, if any."""
-    start = _chosen(query.get("why"), unit) or _latest_spike(_series(view, drill, unit))
-    return (start, date.fromisoformat(drill.period(start, unit)["to"])) if start else None
+def _chosen_period(drill: Drill, unit: str, query: dict[str, str]) -> tuple[date, date] | None:
+    """The period to explain named in the URL (`why`), if any."""
+    start = _chosen(query.get("why"), unit)
+    return _period_from(drill, start, unit) if start else None
+
+
+def _spike_period(view: data.FilmView, drill: Drill, unit: str) -> tuple[date, date] | None:
+    """The latest spike's period, if any."""
+    start = _latest_spike(_series(view, drill, unit))
+    return _period_from(drill, start, unit) if start else None
+
+
+def _period_from(drill: Drill, start: date, unit: str) -> tuple[date, date]:
+    return start, date.fromisoformat(drill.period(start, unit)["to"])
 
 
 def _rank(query: dict[str, str]) -> AuthorRank:

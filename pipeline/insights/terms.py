@@ -46,24 +46,22 @@ def _spacy_list(language: str) -> frozenset[str]:
 
 def post_terms(title: str | None, text: str | None, language: str) -> set[str]:
     """The distinct terms of one post: words and phrases of up to MAX_WORDS words that
-    neither start nor end with a common word."""
+    neither start nor end with a common word (or a number); a lone word has 3 letters or more."""
     common = stop_words(language)
     terms: set[str] = set()
     for part in _BREAK.split(f"{title or ''}\n{text or ''}".casefold()):
         words = [w.replace("’", "'") for w in _WORD.findall(part)]
-        for size in range(1, MAX_WORDS + 1):
-            for i in range(len(words) - size + 1):
-                gram = words[i : i + size]
-                if _is_term(gram, common):
-                    terms.add(" ".join(gram))
+        # Whether each word may start or end a term, decided once per word, not per phrase.
+        edge = [w not in common and not w.isdigit() for w in words]
+        for i, word in enumerate(words):
+            if not edge[i]:
+                continue
+            if len(word) > 2:
+                terms.add(word)
+            for end in range(i + 1, min(i + MAX_WORDS, len(words))):
+                if edge[end]:
+                    terms.add(" ".join(words[i : end + 1]))
     return terms
-
-
-def _is_term(gram: list[str], common: frozenset[str]) -> bool:
-    first, last = gram[0], gram[-1]
-    if first in common or last in common or first.isdigit() or last.isdigit():
-        return False
-    return len(gram) > 1 or len(first) > 2
 
 
 def term_counts(texts: pd.DataFrame) -> Counter[str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import os
 import shutil
 import uuid
@@ -30,6 +31,7 @@ from pipeline.stores.words import STEMMED, WordMatch, derived_columns, word_matc
 
 LAYOUT_VERSION = 4  # 3: posts.text_truncated; 4: search stems and followers too
 _STAGING = ".staging"
+_PINNED = "filmbuzz_store"  # the attached file's name in a pinned store's database
 _ASPECTS = ", unnest(f.aspects) AS a(item)"
 # How each dimension is read from `post_films f`: a column, or one row per list element.
 _DIMENSION_SQL = {
@@ -90,6 +92,7 @@ class EmbeddedStore(Store):
         self.path = Path(path)
         self.read_only = read_only
         self.staging: Path | None = None
+        self.catalog: str | None = None  # the attached file's database, in a pinned store
         if read_only and not self.path.is_file():
             raise StoreError(f"{self.path}: no store yet; run `filmbuzz index` first")
         if not read_only:
@@ -148,6 +151,39 @@ class EmbeddedStore(Store):
                 f"{self.path}: this store was built by another filmbuzz version; "
                 "run `filmbuzz index` to rebuild it from the lake"
             )
+
+    @classmethod
+    def pinned(cls, path: Path) -> EmbeddedStore:
+        """A read-only store on the file now at `path` that keeps reading it after an index
+        puts a new one in its place, without hiding the new one from other connections.
+
+        `duckdb.connect(path)` hands a process the database already open under that name: a
+        store kept open that way would make every later open in the process read the old file.
+        This one attaches the file to a database of its own instead.
+        """
+        store = cls.__new__(cls)
+        store.path, store.read_only, store.staging, store.catalog = Path(path), True, None, _PINNED
+        if not store.path.is_file():
+            raise StoreError(f"{store.path}: no store yet; run `filmbuzz index` first")
+        store.db = store._connect(Path(":memory:"), read_only=False)
+        try:
+            store.db.execute(f"ATTACH {_quoted(str(store.path))} AS {_PINNED} (READ_ONLY)")
+            store.db.execute(f"USE {_PINNED}")
+        except duckdb.Error as exc:
+            store.db.close()
+            raise StoreError(f"{store.path}: cannot open the embedded store ({exc})") from None
+        store._check_layout()
+        return store
+
+    def handle(self) -> EmbeddedStore:
+        """Another connection to this pinned store's database, for another thread."""
+        if self.staging is not None or not self.read_only:
+            raise StoreError(f"{self.path}: only a read-only store hands out connections")
+        other = copy.copy(self)
+        other.db = self.db.cursor()
+        if self.catalog:
+            other.db.execute(f"USE {self.catalog}")
+        return other
 
     def close(self) -> None:
         """Close; a writer's staging file replaces the current store here."""
@@ -408,3 +444,7 @@ def _alive(pid: int) -> bool:
     except PermissionError:
         return True
     return True
+
+
+def _quoted(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
