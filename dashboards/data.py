@@ -2,8 +2,9 @@
 
 Nothing happens at import time. Each query gets its own read-only connection (none is shared
 between threads); the embedded store's database stays open between queries
-(`pipeline.stores.shared`), so its caches stay warm. `load(...)` results are cached per process for up to
-CACHE_SECONDS: a busy page costs one set of queries, and a re-index shows up within that time.
+(`pipeline.stores.shared`), so its caches stay warm. `load(...)` results are cached per process
+for up to CACHE_SECONDS: a busy page costs one set of queries, and a re-index shows up within
+that time.
 Cached frames are shared between requests: treat them as read-only.
 """
 

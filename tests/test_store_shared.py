@@ -61,3 +61,20 @@ def test_shared_reader_without_a_store_names_the_file(tmp_path: Path) -> None:
     missing = tmp_path / "store.duckdb"
     with pytest.raises(StoreError, match=r"store\.duckdb: no store yet"), shared_reader(missing):
         pass
+
+
+def test_shared_reader_refuses_a_store_it_cannot_read_naming_the_file(tmp_path: Path) -> None:
+    old = tmp_path / "old" / "store.duckdb"
+    old.parent.mkdir()
+    db = duckdb.connect(str(old))
+    db.execute("CREATE TABLE layout AS SELECT 1 AS version")
+    db.close()
+    built_by_another = r"old/store\.duckdb: this store was built by another"
+    with pytest.raises(StoreError, match=built_by_another), shared_reader(old):
+        pass
+    garbage = tmp_path / "garbage" / "store.duckdb"
+    garbage.parent.mkdir()
+    garbage.write_bytes(b"not a database" * 100)
+    unreadable = r"garbage/store\.duckdb: cannot open the embedded store"
+    with pytest.raises(StoreError, match=unreadable), shared_reader(garbage):
+        pass

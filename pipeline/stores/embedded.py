@@ -169,14 +169,17 @@ class EmbeddedStore(Store):
         try:
             store.db.execute(f"ATTACH {_quoted(str(store.path))} AS {_PINNED} (READ_ONLY)")
             store.db.execute(f"USE {_PINNED}")
+            store._check_layout()
         except duckdb.Error as exc:
             store.db.close()
             raise StoreError(f"{store.path}: cannot open the embedded store ({exc})") from None
-        store._check_layout()
+        except StoreError:
+            store.db.close()
+            raise
         return store
 
     def handle(self) -> EmbeddedStore:
-        """Another connection to this pinned store's database, for another thread."""
+        """Another connection to this read-only store's database, for another thread."""
         if self.staging is not None or not self.read_only:
             raise StoreError(f"{self.path}: only a read-only store hands out connections")
         other = copy.copy(self)
