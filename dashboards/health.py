@@ -1,5 +1,5 @@
-"""The overview's crawl health table: per source, its last run and last success, status, counts,
-and the first error."""
+"""The overview's crawl health table: per source, its last run and last success, status, counts
+(quarantined records too), and the first error."""
 
 from __future__ import annotations
 
@@ -31,6 +31,7 @@ def health_table(rows: list[dict[str, Any]]) -> html.Div:
                     "Posts",
                     "Signals",
                     "Errors",
+                    "Quarantined",
                 )
             ]
         )
@@ -47,10 +48,14 @@ def _health_rows(row: dict[str, Any]) -> list[html.Tr]:
     message = str(row.get("message") or "")
     if not message or row["status"] == "ok":
         return [_health_row(row)]
-    note = html.Td(message, colSpan=7, className="health-message", style=_MESSAGE)
+    note = html.Td(message, colSpan=8, className="health-message", style=_MESSAGE)
     return [_health_row(row), html.Tr(note)]
 
 
+_QUARANTINED = (
+    "Records of this source a stage could not take as they came (set aside, or repaired and "
+    "kept as they came), all runs: `filmbuzz sources`, lake/quarantine"
+)
 _MESSAGE = {"color": "#c92a2a", "fontSize": "12px", "borderTop": "none", "paddingTop": 0}
 
 
@@ -71,5 +76,6 @@ def _health_row(row: dict[str, Any]) -> html.Tr:
             html.Td(f"{row['posts']:,}"),
             html.Td(f"{row['signals']:,}"),
             html.Td(f"{row['errors']:,}"),
+            html.Td(f"{row.get('quarantined', 0):,}", title=_QUARANTINED),
         ]
     )

@@ -317,6 +317,9 @@ def test_data_choices_offer_what_is_stored(stored: tuple[Config, Store]) -> None
 
 def test_overview_health_table_shows_last_runs_and_errors(tmp_path: Path) -> None:
     from dashboards.health import health_table
+    from pipeline import quarantine
+    from pipeline.lake import Lake
+    from pipeline.quarantine import Quarantined
     from pipeline.stages.sources import record_runs
 
     config = config_in(tmp_path)
@@ -329,10 +332,18 @@ def test_overview_health_table_shows_last_runs_and_errors(tmp_path: Path) -> Non
         {},
         ["mastodon: HTTP 503 from mastodon.social"],
     )
-    shown = str(health_table(queries.crawl_health(config)).to_plotly_json())
+    bad = [Quarantined(f"m{n}", "mastodon", None, "crawl", "no text") for n in range(3)]
+    quarantine.write(Lake(config.data_dir / "lake"), bad)
+    table = health_table(queries.crawl_health(config))
+    shown = str(table.to_plotly_json())
     assert "mastodon" in shown
     assert "errors" in shown
     assert "HTTP 503 from mastodon.social" in shown
+    thead, tbody = table.children[1].children
+    head = [str(th.children) for th in thead.children.children]
+    mastodon = next(tr for tr in tbody.children if tr.children[0].children == "mastodon")
+    cells = {h: td.children for h, td in zip(head, mastodon.children, strict=True)}
+    assert (cells["Errors"], cells["Quarantined"]) == ("2", "3")
 
 
 def test_components_post_item_names_the_films() -> None:
