@@ -18,6 +18,7 @@ from pipeline.exports import neutralise, write_table
 from pipeline.exports.build import KINDS, build, columns, scheduled_exports
 from pipeline.lake import Lake
 from pipeline.records import Signal
+from pipeline.stores.base import Filter
 from pipeline.stores.elasticsearch import ElasticsearchStore
 from pipeline.stores.embedded import EmbeddedStore
 from tests.conftest import ROOT
@@ -169,13 +170,22 @@ def test_export_territories_reads_tmdb_releases_and_offers_under_the_config(
 def test_export_aspects_counts_and_sentiment(example_config: Config, store: EmbeddedStore) -> None:
     frame = build("aspects", store, example_config, ["red-rooms"])
     row = frame.iloc[0]
-    assert (row.aspect, row.mentions, row.positive, row.neutral, row.share) == (
+    # Post 3 is neutral as a whole but negative about the acting: the aspect's own label counts.
+    assert (row.aspect, row.mentions, row.positive, row.negative, row.neutral, row.share) == (
         "acting",
         2,
         1,
         1,
+        0,
         round(2 / 3, 4),
     )
+    chart = store.totals(
+        Filter(films=("red-rooms",), timezone="UTC"), ["aspect", "aspect_sentiment"]
+    )  # what the film page's aspects chart reads
+    assert sorted(zip(chart["aspect_sentiment"], chart["posts"], strict=True)) == [
+        ("neg", 1),
+        ("pos", 1),
+    ]
 
 
 @pytest.mark.parametrize("payload", PAYLOADS)

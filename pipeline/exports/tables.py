@@ -153,12 +153,13 @@ def aspects(
     store: Store, config: Config, films: Sequence[str], start: date | None = None,
     end: date | None = None,
 ) -> pd.DataFrame:  # fmt: skip
-    """Per film and aspect: posts discussing it, their share and sentiment."""
+    """Per film and aspect: posts discussing it, their share, and what they say of it (the
+    aspect's own sentiment, read from its clause, as the film page's aspects chart shows)."""
     where = _filter(config, films, start, end)
-    by = store.totals(where, ["aspect", "sentiment"])
+    by = store.totals(where, ["aspect", "aspect_sentiment"])
     if by.empty:
         return pd.DataFrame(columns=ASPECT_COLUMNS)
-    wide = by.pivot_table(index=["film", "aspect"], columns="sentiment", values="posts",
+    wide = by.pivot_table(index=["film", "aspect"], columns="aspect_sentiment", values="posts",
                           aggfunc="sum", fill_value=0)  # fmt: skip
     wide = wide.reindex(columns=["pos", "neg", "neu"], fill_value=0).reset_index()
     wide.columns.name = None
