@@ -29,7 +29,8 @@
       element.src = src;
       element.async = true;
       element.onload = function () { resolve(window.Plotly); };
-      element.onerror = reject;
+      // A later chart loads plotly.js itself again, as without this file.
+      element.onerror = function (error) { window.Plotly = undefined; reject(error); };
       document.head.appendChild(element);
     });
   }
