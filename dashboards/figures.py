@@ -22,6 +22,7 @@ from pipeline.config import Film, FilmEvent
 
 NO_POSTS = "No posts in this range"
 LABEL_CHARS = 32  # a bar chart's longer category labels are cut
+_NET_ROW, _ROW_GAP = 0.28, 0.06  # the sentiment chart's net-score row and the gap above it
 FONT = "Inter, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
 INK, MUTED, GRID = "#1f2933", "#6b7280", "#e5e7eb"
 ACCENT = "#3b5bdb"
@@ -197,7 +198,8 @@ def sentiment_figure(
             "hovertemplate": "Net: %{y:+.0%}<extra></extra>",
         }
     )
-    # Two rows sharing the time axis: counts above (72%), the net score below.
+    # Two rows sharing the time axis: counts above, the net score below.
+    net_top = (1 - _ROW_GAP) * _NET_ROW
     layout = {
         "barmode": "stack",
         "showlegend": True,
@@ -206,12 +208,12 @@ def sentiment_figure(
         "legend": {**LEGEND_ABOVE, "traceorder": "normal"},
         "xaxis": {"anchor": "y", "matches": "x2", "showticklabels": False},
         "xaxis2": {**X_AXIS, "anchor": "y2"},
-        "yaxis": {"anchor": "x", "domain": [0.3232, 1.0], "title": {"text": "Posts"},
+        "yaxis": {"anchor": "x", "domain": [net_top + _ROW_GAP, 1.0], "title": {"text": "Posts"},
                   "rangemode": "tozero"},
         "yaxis2": {
             **Y_AXIS,
             "anchor": "x2",
-            "domain": [0.0, 0.2632],
+            "domain": [0.0, net_top],
             "title": {"text": "Net"},
             "range": [-1.05, 1.05],
             "tickvals": [-1, 0, 1],

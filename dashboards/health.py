@@ -76,6 +76,6 @@ def _health_row(row: dict[str, Any]) -> html.Tr:
             html.Td(f"{row['posts']:,}"),
             html.Td(f"{row['signals']:,}"),
             html.Td(f"{row['errors']:,}"),
-            html.Td(f"{row.get('quarantined', 0):,}", title=_QUARANTINED),
+            html.Td(f"{row['quarantined']:,}", title=_QUARANTINED),
         ]
     )

@@ -70,8 +70,8 @@ def layout(slug: str | None = None, **query: str) -> html.Div:
         view = data.load(data.film_view, config, replace(where, granularity=unit))
     except FilmbuzzError as exc:
         return _page([_header(film, search), components.notice(str(exc))])
-    period = chosen or _spike_period(view, drill, unit)
-    if period and not chosen:
+    period = chosen
+    if period is None and (period := _spike_period(view, drill, unit)):
         data.prefetch(queries.explanation, config, where, film.slug, *period)
     as_of = filters.end or choices.last or date.today()
     first_post = choices.film_first.get(film.slug)

@@ -88,20 +88,39 @@ class EmbeddedStore(Store):
     the last complete index. Writers take turns under the run lock (`pipeline.jobs.lock`).
     """
 
-    def __init__(self, path: Path, read_only: bool = False) -> None:
+    def __init__(self, path: Path, read_only: bool = False, pinned: bool = False) -> None:
+        """With `pinned` (read-only), the store keeps reading the file now at `path` after an
+        index puts a new one in its place, without hiding the new one from other connections:
+        `duckdb.connect(path)` hands a process the database already open under that name, so a
+        store kept open that way would make every later open in the process read the old file.
+        A pinned store attaches the file to a database of its own instead."""
         self.path = Path(path)
-        self.read_only = read_only
+        self.read_only = read_only or pinned
         self.staging: Path | None = None
-        self.catalog: str | None = None  # the attached file's database, in a pinned store
-        if read_only and not self.path.is_file():
-            raise StoreError(f"{self.path}: no store yet; run `filmbuzz index` first")
-        if not read_only:
+        self.catalog = _PINNED if pinned else None  # the attached file's database
+        if self.read_only and not self.path.is_file():
+            raise no_store(self.path)
+        if not self.read_only:
             _prepare_folder(self.path)
-        if read_only or _usable(self.path):
-            self.db = self._connect(self.path, read_only=True)
-            self._check_layout()
+        if self.read_only or _usable(self.path):
+            self.db = self._attach() if pinned else self._connect(self.path, read_only=True)
+            try:
+                self._check_layout()
+            except StoreError:
+                self.db.close()
+                raise
         else:
             self._stage(copy=False)
+
+    def _attach(self) -> duckdb.DuckDBPyConnection:
+        db = self._connect(Path(":memory:"), read_only=False)
+        try:
+            db.execute(f"ATTACH {_quoted(str(self.path))} AS {_PINNED} (READ_ONLY)")
+            db.execute(f"USE {_PINNED}")
+        except duckdb.Error as exc:
+            db.close()
+            raise StoreError(f"{self.path}: cannot open the embedded store ({exc})") from None
+        return db
 
     def _connect(self, path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
         try:
@@ -152,35 +171,9 @@ class EmbeddedStore(Store):
                 "run `filmbuzz index` to rebuild it from the lake"
             )
 
-    @classmethod
-    def pinned(cls, path: Path) -> EmbeddedStore:
-        """A read-only store on the file now at `path` that keeps reading it after an index
-        puts a new one in its place, without hiding the new one from other connections.
-
-        `duckdb.connect(path)` hands a process the database already open under that name: a
-        store kept open that way would make every later open in the process read the old file.
-        This one attaches the file to a database of its own instead.
-        """
-        store = cls.__new__(cls)
-        store.path, store.read_only, store.staging, store.catalog = Path(path), True, None, _PINNED
-        if not store.path.is_file():
-            raise StoreError(f"{store.path}: no store yet; run `filmbuzz index` first")
-        store.db = store._connect(Path(":memory:"), read_only=False)
-        try:
-            store.db.execute(f"ATTACH {_quoted(str(store.path))} AS {_PINNED} (READ_ONLY)")
-            store.db.execute(f"USE {_PINNED}")
-            store._check_layout()
-        except duckdb.Error as exc:
-            store.db.close()
-            raise StoreError(f"{store.path}: cannot open the embedded store ({exc})") from None
-        except StoreError:
-            store.db.close()
-            raise
-        return store
-
     def handle(self) -> EmbeddedStore:
         """Another connection to this read-only store's database, for another thread."""
-        if self.staging is not None or not self.read_only:
+        if not self.read_only:
             raise StoreError(f"{self.path}: only a read-only store hands out connections")
         other = copy.copy(self)
         other.db = self.db.cursor()
@@ -447,6 +440,10 @@ def _alive(pid: int) -> bool:
     except PermissionError:
         return True
     return True
+
+
+def no_store(path: Path) -> StoreError:
+    return StoreError(f"{path}: no store yet; run `filmbuzz index` first")
 
 
 def _quoted(text: str) -> str:

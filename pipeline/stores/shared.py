@@ -2,7 +2,7 @@
 
 Opening the DuckDB file for every query throws its caches away: a cold film page at 1M posts
 spent a quarter of its time re-reading the same blocks. Here each store file stays open
-(`EmbeddedStore.pinned`) and each use gets its own connection to it (a DuckDB connection is not
+(a pinned `EmbeddedStore`) and each use gets its own connection to it (a DuckDB connection is not
 shared between threads). A re-index replaces the file (`EmbeddedStore.close`): the next use opens
 the new one, and the old one is closed when its last reader is done.
 """
@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.errors import StoreError
-from pipeline.stores.embedded import EmbeddedStore
+from pipeline.stores.embedded import EmbeddedStore, no_store
 
 KEPT = 4  # store files kept open at once (a process serves one; tests make many)
 
@@ -49,7 +49,7 @@ def shared_reader(path: Path) -> Iterator[EmbeddedStore]:
     try:
         yield handle
     finally:
-        handle.db.close()
+        handle.close()
         _leave(entry)
 
 
@@ -63,7 +63,7 @@ def _current(path: Path) -> _Open:
         _retire(path)
     for old in list(_OPEN)[: max(0, len(_OPEN) - KEPT + 1)]:
         _retire(old)
-    _OPEN[path] = _Open(identity, EmbeddedStore.pinned(path))
+    _OPEN[path] = _Open(identity, EmbeddedStore(path, pinned=True))
     return _OPEN[path]
 
 
@@ -85,7 +85,7 @@ def _identity(path: Path) -> tuple[int, int, int]:
     try:
         found = os.stat(path)
     except FileNotFoundError:
-        raise StoreError(f"{path}: no store yet; run `filmbuzz index` first") from None
+        raise no_store(path) from None
     except OSError as exc:
         raise StoreError(f"{path}: cannot read the store ({exc})") from None
     return found.st_ino, found.st_mtime_ns, found.st_size
